@@ -1,0 +1,304 @@
+"""The case export format: the one place that knows headers, aliases, codes and labels.
+
+Every other module takes its column names, code lists and Swedish labels from here.
+Internally a case is described by English field names (``municipality``); files and
+users speak the Swedish headers (``kommun``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the canonical case export."""
+
+    name: str  # internal field name (English)
+    header: str  # canonical header in files (Swedish, ascii)
+    label: str  # Swedish label shown to users
+    kind: str  # text | code | integer | date | yesno | month
+    required: bool = False
+    codes: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+INCOME_CODES: tuple[str, ...] = (
+    "ekonomiskt_bistand",
+    "sjukpenning",
+    "sjukersattning",
+    "aktivitetsersattning",
+    "a_kassa",
+    "aktivitetsstod",
+    "lon",
+    "studiemedel",
+    "annan",
+    "ingen",
+    "okand",
+)
+EXIT_CODES: tuple[str, ...] = (
+    "arbete",
+    "studier",
+    "ersattning",
+    "annan_insats",
+    "projektet_avslutat",
+    "flyttat",
+    "avbrutet",
+    "annat",
+    "felregistrering",
+)
+GENDER_CODES: tuple[str, ...] = ("K", "M", "X")
+AGE_GROUPS: tuple[str, ...] = ("16-24", "25-34", "35-44", "45-54", "55-64", "65+")
+EDUCATION_CODES: tuple[str, ...] = ("forgymnasial", "gymnasial", "eftergymnasial", "okand")
+DIAGNOSIS_CODES: tuple[str, ...] = ("psykiatrisk", "somatisk", "smarta", "flera", "okand")
+AID_END_CODES: tuple[str, ...] = ("helt", "delvis", "inget")
+STEPS: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "case_id",
+        "deltagare_id",
+        "Deltagar-id",
+        "text",
+        required=True,
+        max_length=40,
+        aliases=("deltagarid", "deltagare", "id", "lopnummer", "lopnr"),
+    ),
+    Field(
+        "project", "insats", "Insats", "text", required=True, max_length=100, aliases=("projekt",)
+    ),
+    Field(
+        "municipality",
+        "kommun",
+        "Kommun",
+        "text",
+        required=True,
+        max_length=100,
+        aliases=("kommunnamn", "kommunkod"),
+    ),
+    Field("district", "stadsdel", "Stadsdel", "text", max_length=100, aliases=("stadsdelsomrade",)),
+    Field("gender", "kon", "Kön", "code", required=True, codes=GENDER_CODES),
+    Field("age", "alder", "Ålder", "integer", minimum=16, maximum=70),
+    Field("age_group", "aldersgrupp", "Åldersgrupp", "code", codes=AGE_GROUPS),
+    Field("born_abroad", "utrikes_fodd", "Utrikes född", "yesno", aliases=("utrikesfodd",)),
+    Field("education", "utbildning", "Utbildning", "code", codes=EDUCATION_CODES),
+    Field("start_date", "startdatum", "Startdatum", "date", required=True, aliases=("start",)),
+    Field("end_date", "slutdatum", "Slutdatum", "date", aliases=("slut", "avslutsdatum")),
+    Field(
+        "months_on_aid",
+        "manader_bistand",
+        "Månader med bistånd före start",
+        "integer",
+        minimum=0,
+        maximum=600,
+    ),
+    Field("diagnosis_group", "diagnos", "Diagnosgrupp", "code", codes=DIAGNOSIS_CODES),
+    Field("sick_note", "lakarintyg", "Läkarintyg vid start", "yesno"),
+    Field("joint_plan", "planering", "Gemensam planering", "yesno"),
+    Field("sip_meetings", "sip", "Antal SIP-möten", "integer", minimum=0, maximum=1000),
+    Field("income_start", "forsorjning_start", "Försörjning vid start", "code", codes=INCOME_CODES),
+    Field("active_start", "aktivitet_start", "I aktivitet vid start", "yesno"),
+    Field("step_start", "steg_start", "Steg vid start", "integer", minimum=1, maximum=6),
+    Field("income_end", "forsorjning_slut", "Försörjning vid avslut", "code", codes=INCOME_CODES),
+    Field("aid_end", "bistand_slut", "Ekonomiskt bistånd vid avslut", "code", codes=AID_END_CODES),
+    Field("active_end", "aktivitet_slut", "I aktivitet vid avslut", "yesno"),
+    Field("step_end", "steg_slut", "Steg vid avslut", "integer", minimum=1, maximum=6),
+    Field("exit_reason", "avslutsorsak", "Avslutsorsak", "code", codes=EXIT_CODES),
+    Field("anonymous", "anonym", "Anonym", "yesno"),
+)
+
+FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+FIELDS_BY_HEADER: dict[str, Field] = {f.header: f for f in FIELDS}
+
+#: The report month column a file may carry instead of ``--month``.
+REPORT_MONTH_HEADER = "rapportmanad"
+REPORT_MONTH_FIELD = "report_month"
+
+#: Extra field stored with the municipality: the SCB code (4 digits).
+MUNICIPALITY_CODE_FIELD = "municipality_code"
+
+#: Polars dtypes of the canonical case frame, in order. ``anonymous`` is never null
+#: (an empty cell means "Nej"); ``municipality_code`` is added by validation.
+CASE_DTYPES: dict[str, pl.DataType] = {
+    "case_id": pl.String(),
+    "project": pl.String(),
+    "municipality": pl.String(),
+    "municipality_code": pl.String(),
+    "district": pl.String(),
+    "gender": pl.String(),
+    "age": pl.Int64(),
+    "age_group": pl.String(),
+    "born_abroad": pl.Boolean(),
+    "education": pl.String(),
+    "start_date": pl.Date(),
+    "end_date": pl.Date(),
+    "months_on_aid": pl.Int64(),
+    "diagnosis_group": pl.String(),
+    "sick_note": pl.Boolean(),
+    "joint_plan": pl.Boolean(),
+    "sip_meetings": pl.Int64(),
+    "income_start": pl.String(),
+    "active_start": pl.Boolean(),
+    "step_start": pl.Int64(),
+    "income_end": pl.String(),
+    "aid_end": pl.String(),
+    "active_end": pl.Boolean(),
+    "step_end": pl.Int64(),
+    "exit_reason": pl.String(),
+    "anonymous": pl.Boolean(),
+}
+CASE_COLUMNS: tuple[str, ...] = tuple(CASE_DTYPES)
+
+#: Snapshot frames (what the store returns) add the report month and the import id.
+SNAPSHOT_DTYPES: dict[str, pl.DataType] = {
+    **CASE_DTYPES,
+    "report_month": pl.String(),
+    "import_id": pl.Int64(),
+}
+
+#: Fields any metric can be broken down by, with the header users type (`--by kommun`).
+BREAKDOWN_FIELDS: dict[str, str] = {
+    "kommun": "municipality",
+    "stadsdel": "district",
+    "kon": "gender",
+    "aldersgrupp": "age_group",
+    "utrikes_fodd": "born_abroad",
+    "insats": "project",
+    "rapportmanad": "report_month",
+}
+BREAKDOWN_HEADERS: dict[str, str] = {v: k for k, v in BREAKDOWN_FIELDS.items()}
+BREAKDOWN_LABELS: dict[str, str] = {
+    "municipality": "Kommun",
+    "district": "Stadsdel",
+    "gender": "Kön",
+    "age_group": "Åldersgrupp",
+    "born_abroad": "Utrikes född",
+    "project": "Insats",
+    "report_month": "Rapportmånad",
+}
+
+#: Column names that reveal personal data; compared after ``normalize_header``.
+PERSONAL_DATA_HEADERS: tuple[str, ...] = (
+    "namn",
+    "fornamn",
+    "efternamn",
+    "tilltalsnamn",
+    "personnummer",
+    "personnr",
+    "pnr",
+    "samordningsnummer",
+    "adress",
+    "gatuadress",
+    "postadress",
+    "bostadsadress",
+    "postnummer",
+    "telefon",
+    "telefonnummer",
+    "tel",
+    "mobil",
+    "mobilnummer",
+    "epost",
+    "email",
+    "mail",
+    "epostadress",
+)
+
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "gender": {"K": "Kvinna", "M": "Man", "X": "Annat/okänt"},
+    "education": {
+        "forgymnasial": "Förgymnasial",
+        "gymnasial": "Gymnasial",
+        "eftergymnasial": "Eftergymnasial",
+        "okand": "Okänd",
+    },
+    "diagnosis_group": {
+        "psykiatrisk": "Psykiatrisk",
+        "somatisk": "Somatisk",
+        "smarta": "Smärta",
+        "flera": "Flera",
+        "okand": "Okänd",
+    },
+    "income": {
+        "ekonomiskt_bistand": "Ekonomiskt bistånd",
+        "sjukpenning": "Sjukpenning",
+        "sjukersattning": "Sjukersättning",
+        "aktivitetsersattning": "Aktivitetsersättning",
+        "a_kassa": "A-kassa",
+        "aktivitetsstod": "Aktivitetsstöd",
+        "lon": "Lön (arbete)",
+        "studiemedel": "Studiemedel",
+        "annan": "Annan inkomst",
+        "ingen": "Ingen inkomst",
+        "okand": "Okänd",
+    },
+    "aid_end": {"helt": "Helt bistånd", "delvis": "Delvis bistånd", "inget": "Inget bistånd"},
+    "exit_reason": {
+        "arbete": "Arbete",
+        "studier": "Studier",
+        "ersattning": "Ersättning från Försäkringskassan",
+        "annan_insats": "Annan insats",
+        "projektet_avslutat": "Projektet avslutat",
+        "flyttat": "Flyttat",
+        "avbrutet": "Avbrutet",
+        "annat": "Annat",
+        "felregistrering": "Felregistrering",
+    },
+    "step": {
+        "1": "1 Passiv",
+        "2": "2 Utredning/behandling",
+        "3": "3 Förrehabilitering",
+        "4": "4 Anpassad aktivitet/arbetsträning",
+        "5": "5 Arbetsinriktad rehabilitering",
+        "6": "6 Arbete eller studier",
+    },
+    "yesno": {"true": "Ja", "false": "Nej"},
+}
+
+
+def normalize_header(text: str) -> str:
+    """Fold a header for matching: lower case, no diacritics, only letters and digits.
+
+    ``"Kön"``, ``"kon"`` and ``" KON "`` all become ``"kon"``; ``"Månader bistånd"`` and
+    ``"manader_bistand"`` both become ``"manaderbistand"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in ascii_only.lower() if c.isalnum())
+
+
+def _header_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for f in FIELDS:
+        for name in (f.header, *f.aliases):
+            lookup[normalize_header(name)] = f.name
+    lookup[normalize_header(REPORT_MONTH_HEADER)] = REPORT_MONTH_FIELD
+    lookup[normalize_header("rapportmånad")] = REPORT_MONTH_FIELD
+    return lookup
+
+
+#: normalized header -> field name
+HEADER_LOOKUP: dict[str, str] = _header_lookup()
+
+
+def field_for_header(header: str) -> str | None:
+    """The field a file header names, or ``None`` when it names none."""
+    return HEADER_LOOKUP.get(normalize_header(header))
+
+
+def is_personal_data_header(header: str) -> bool:
+    """True when a column name announces personal data (namn, personnummer, adress ...)."""
+    folded = normalize_header(header)
+    return folded in {normalize_header(h) for h in PERSONAL_DATA_HEADERS}
+
+
+def label_for_code(kind: str, code: object) -> str:
+    """Swedish label of a code; unknown codes are shown as they are."""
+    if code is None:
+        return "Uppgift saknas"
+    return CODE_LABELS.get(kind, {}).get(str(code), str(code))
