@@ -1,0 +1,141 @@
+"""Swedish number formatting for charts, hover texts and tables.
+
+Babel supplies the Swedish (CLDR) patterns: decimal comma, a space between thousands and
+a space before the percent sign. CLDR's no-break space (U+00A0) is replaced by an ordinary
+space (U+0020) so the text matches Plotly's own tick labels (``separators=", "``) and
+renders in every browser font and PDF. Negative numbers use the minus sign U+2212, as
+Plotly's axes do. Halves round away from zero, as Excel does, so figures agree with the
+spreadsheets users compare them with.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from typing import Literal
+
+from babel.numbers import format_decimal as babel_format_decimal
+
+LOCALE = "sv_SE"
+SPACE = " "  # U+0020, used for thousands and before "%"
+MINUS = "\u2212"
+SUPPRESSION_THRESHOLD = 5
+MISSING_TEXT = "Uppgift saknas"
+
+MetricKind = Literal["count", "share", "median", "difference"]
+METRIC_KINDS: tuple[str, ...] = ("count", "share", "median", "difference")
+
+
+def suppressed_text(threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """The text shown instead of a hidden small count ("<5" for the default threshold)."""
+    return f"<{threshold}"
+
+
+def _is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def _babel(value: float | int, pattern: str) -> str:
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        text = babel_format_decimal(value, format=pattern, locale=LOCALE)
+    text = text.replace("\u00a0", SPACE).replace("\u202f", SPACE)
+    if text.startswith("-"):
+        text = MINUS + text[1:]
+    if _is_zero_text(text):
+        # "-0,0" after rounding is just zero.
+        text = text.lstrip(MINUS)
+    return text
+
+
+def _is_zero_text(text: str) -> bool:
+    return all(c in "0," for c in text.lstrip(MINUS + "+"))
+
+
+def _pattern(decimals: int, *, optional: bool = False) -> str:
+    if decimals <= 0:
+        return "#,##0"
+    return "#,##0." + ("#" if optional else "0") * decimals
+
+
+def format_count(value: int | float | None) -> str:
+    """A whole number with space-separated thousands: ``12345`` -> ``"12 345"``."""
+    if _is_missing(value):
+        return MISSING_TEXT
+    return _babel(value, _pattern(0))
+
+
+def format_decimal(value: float | int | None, decimals: int = 1) -> str:
+    """A number with a fixed count of decimals: ``1234.56`` -> ``"1 234,6"``."""
+    if _is_missing(value):
+        return MISSING_TEXT
+    return _babel(value, _pattern(decimals))
+
+
+def format_share(value: float | None, decimals: int = 1) -> str:
+    """A share given as a fraction, as percent: ``0.264`` -> ``"26,4 %"``."""
+    if _is_missing(value):
+        return MISSING_TEXT
+    return _babel(value * 100, _pattern(decimals)) + SPACE + "%"
+
+
+def format_pp(value: float | None, decimals: int = 1) -> str:
+    """A difference in percentage points, always signed: ``3.2`` -> ``"+3,2 procentenheter"``.
+
+    Zero (after rounding) carries no sign.
+    """
+    if _is_missing(value):
+        return MISSING_TEXT
+    text = _babel(value, _pattern(decimals))
+    if not text.startswith(MINUS) and not _is_zero_text(text):
+        text = "+" + text
+    return text + SPACE + "procentenheter"
+
+
+def format_median(value: float | None) -> str:
+    """A median: whole numbers without decimals, halves with one (``14.5`` -> ``"14,5"``)."""
+    if _is_missing(value):
+        return MISSING_TEXT
+    return _babel(value, _pattern(1, optional=True))
+
+
+def format_value(
+    value: float | int | None,
+    kind: MetricKind | str,
+    *,
+    suppressed: bool = False,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> str:
+    """Format a metric value by its kind (count, share, median or difference).
+
+    A suppressed value reads "<5" whatever its kind, so a hidden cell looks the same in
+    every chart and table.
+    """
+    if suppressed:
+        return suppressed_text(threshold)
+    if kind == "count":
+        return format_count(value)
+    if kind == "share":
+        return format_share(value)
+    if kind == "median":
+        return format_median(value)
+    if kind == "difference":
+        return format_pp(value)
+    raise ValueError(f"okänd måttyp: {kind!r} (väntade en av {', '.join(METRIC_KINDS)})")
+
+
+def format_n(
+    numerator: int | None,
+    denominator: int | None,
+    *,
+    suppressed: bool = False,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> str:
+    """The basis of a share: ``(12, 44)`` -> ``"12 av 44"``; a hidden numerator -> ``"<5 av 44"``.
+
+    Without a denominator (a count) the count alone is given: ``"n = 44"``.
+    """
+    top = suppressed_text(threshold) if suppressed else format_count(numerator)
+    if denominator is None:
+        return f"n = {top}"
+    return f"{top} av {format_count(denominator)}"
