@@ -1,0 +1,1 @@
+"""Fictitious demo data: the exports of an invented förbund, for trying the product out."""
