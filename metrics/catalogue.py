@@ -1,0 +1,435 @@
+"""The metric catalogue: one definition of every metric, and one pass that computes them all.
+
+Every page, goal, export and ``cli.py kpis`` reads its metrics from here, so a number
+means the same wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from ingest.schema import BREAKDOWN_FIELDS
+from metrics.intervals import wilson_interval
+from metrics.outcomes import (
+    OUTCOMES,
+    is_ended,
+    is_excluded,
+    outcome_conditions,
+    work_or_studies_condition,
+)
+
+MetricKind = Literal["count", "share", "median", "difference"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric as users see it: Swedish label, one-sentence definition, its parts."""
+
+    id: str
+    label: str
+    definition: str
+    numerator: str
+    denominator: str
+    kind: MetricKind
+    unit: str
+
+
+_ENDED_BOTH_ACTIVE = "Avslutade deltagare med känd aktivitet både vid start och avslut"
+
+_METRICS: tuple[Metric, ...] = (
+    Metric(
+        "participants",
+        "Deltagare",
+        "Antal deltagaruppdrag (en person i en insats), utan felregistreringar och anonyma.",
+        "Deltagare",
+        "",
+        "count",
+        "antal",
+    ),
+    Metric(
+        "participants_anonymous",
+        "Anonyma deltagare",
+        "Antal deltagare registrerade utan personuppgifter; de räknas men ingår i ingen "
+        "uppdelning.",
+        "Anonyma deltagare",
+        "",
+        "count",
+        "antal",
+    ),
+    Metric(
+        "participants_ongoing",
+        "Pågående deltagare",
+        "Antal deltagare utan slutdatum.",
+        "Pågående deltagare",
+        "",
+        "count",
+        "antal",
+    ),
+    Metric(
+        "participants_ended",
+        "Avslutade deltagare",
+        "Antal deltagare med slutdatum.",
+        "Avslutade deltagare",
+        "",
+        "count",
+        "antal",
+    ),
+    Metric(
+        "share_women",
+        "Andel kvinnor",
+        "Andel kvinnor bland deltagare med känt kön.",
+        "Kvinnor",
+        "Deltagare med känt kön",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "share_born_abroad",
+        "Andel utrikes födda",
+        "Andel utrikes födda bland deltagare där uppgiften är känd.",
+        "Utrikes födda",
+        "Deltagare med känd uppgift om födelseland",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "median_months_on_aid",
+        "Månader med bistånd före start (median)",
+        "Medianen av antalet månader med ekonomiskt bistånd före start.",
+        "",
+        "Deltagare med känt antal månader",
+        "median",
+        "månader",
+    ),
+    Metric(
+        "median_days_in_project",
+        "Dagar i insatsen (median)",
+        "Medianen av antalet dagar från startdatum till slutdatum för avslutade deltagare.",
+        "",
+        "Avslutade deltagare",
+        "median",
+        "dagar",
+    ),
+    Metric(
+        "share_joint_plan",
+        "Andel med gemensam planering",
+        "Andel deltagare med gemensam planering (även SIP-plan) bland dem där uppgiften är känd.",
+        "Deltagare med gemensam planering",
+        "Deltagare med känd uppgift om planering",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "share_with_sip",
+        "Andel med SIP-möte",
+        "Andel deltagare med minst ett SIP-möte bland dem med känt antal möten.",
+        "Deltagare med minst ett SIP-möte",
+        "Deltagare med känt antal SIP-möten",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "share_active_start",
+        "I aktivitet vid start",
+        "Andel i aktivitet vid start bland avslutade med känd aktivitet vid både start och avslut.",
+        "I aktivitet vid start",
+        _ENDED_BOTH_ACTIVE,
+        "share",
+        "andel",
+    ),
+    Metric(
+        "share_active_end",
+        "I aktivitet vid avslut",
+        "Andel i aktivitet vid avslut bland avslutade med känd aktivitet vid både start och "
+        "avslut.",
+        "I aktivitet vid avslut",
+        _ENDED_BOTH_ACTIVE,
+        "share",
+        "andel",
+    ),
+    Metric(
+        "activity_change_pp",
+        "Förändring av andel i aktivitet",
+        "Andel i aktivitet vid avslut minus andel i aktivitet vid start, i procentenheter, "
+        "bland avslutade med båda uppgifterna kända.",
+        "",
+        _ENDED_BOTH_ACTIVE,
+        "difference",
+        "procentenheter",
+    ),
+    Metric(
+        "share_step_up",
+        "Andel som gått upp minst ett steg",
+        "Andel avslutade med högre steg vid avslut än vid start, bland avslutade med båda "
+        "stegen kända.",
+        "Avslutade med högre steg vid avslut",
+        "Avslutade deltagare med känt steg vid både start och avslut",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "outcome_self_sufficient",
+        "Självförsörjande",
+        "Andel av avslutade som lämnade utan ekonomiskt bistånd och inte till sjuk- eller "
+        "aktivitetsersättning.",
+        "Självförsörjande vid avslut",
+        "Avslutade deltagare",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "outcome_sick_compensation",
+        "Sjuk- eller aktivitetsersättning",
+        "Andel av avslutade som lämnade till sjuk- eller aktivitetsersättning, med eller utan "
+        "kompletterande bistånd.",
+        "Avslutade till sjuk- eller aktivitetsersättning",
+        "Avslutade deltagare",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "outcome_continued_aid",
+        "Fortsatt ekonomiskt bistånd",
+        "Andel av avslutade som har helt eller delvis ekonomiskt bistånd vid avslut, utan "
+        "sjuk- eller aktivitetsersättning.",
+        "Avslutade med fortsatt bistånd",
+        "Avslutade deltagare",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "outcome_unknown",
+        "Okänt utfall",
+        "Andel av avslutade där försörjningen vid avslut inte går att avgöra.",
+        "Avslutade med okänt utfall",
+        "Avslutade deltagare",
+        "share",
+        "andel",
+    ),
+    Metric(
+        "share_exit_work_or_studies",
+        "Till arbete eller studier",
+        "Andel av avslutade som blev självförsörjande genom arbete eller studier.",
+        "Självförsörjande genom arbete eller studier",
+        "Avslutade deltagare",
+        "share",
+        "andel",
+    ),
+)
+
+CATALOGUE: dict[str, Metric] = {m.id: m for m in _METRICS}
+
+#: Fields a metric can be broken down by (English field names).
+BREAKDOWN_COLUMNS: tuple[str, ...] = tuple(BREAKDOWN_FIELDS.values())
+
+RESULT_SCHEMA: dict[str, pl.DataType] = {
+    "metric": pl.String(),
+    "value": pl.Float64(),
+    "numerator": pl.Int64(),
+    "denominator": pl.Int64(),
+    "ci_low": pl.Float64(),
+    "ci_high": pl.Float64(),
+    "suppressed": pl.Boolean(),
+}
+
+
+def _base_columns() -> dict[str, pl.Expr]:
+    """Row inputs several flags share; computed once, before the flags."""
+    ended = is_ended()
+    return {
+        "_ended": ended,
+        "_both_active": ended
+        & pl.col("active_start").is_not_null()
+        & pl.col("active_end").is_not_null(),
+        "_both_steps": ended
+        & pl.col("step_start").is_not_null()
+        & pl.col("step_end").is_not_null(),
+        **{f"_{o}": cond for o, cond in outcome_conditions().items()},
+    }
+
+
+def _row_flags() -> dict[str, pl.Expr]:
+    """Per-row Booleans; every numerator and denominator is the sum of one of them."""
+    col = pl.col
+    return {
+        "_ended": col("_ended"),
+        "_ongoing": ~col("_ended"),
+        "_women": col("gender").eq_missing("K"),
+        "_gender_known": col("gender").is_not_null(),
+        "_abroad": col("born_abroad").fill_null(False),
+        "_abroad_known": col("born_abroad").is_not_null(),
+        "_plan": col("joint_plan").fill_null(False),
+        "_plan_known": col("joint_plan").is_not_null(),
+        "_sip": (col("sip_meetings") >= 1).fill_null(False),
+        "_sip_known": col("sip_meetings").is_not_null(),
+        "_both_active": col("_both_active"),
+        "_active_start": col("_both_active") & col("active_start").fill_null(False),
+        "_active_end": col("_both_active") & col("active_end").fill_null(False),
+        "_both_steps": col("_both_steps"),
+        "_step_up": col("_both_steps") & (col("step_end") > col("step_start")).fill_null(False),
+        **{f"_{o}": col(f"_{o}") for o in OUTCOMES},
+        "_work_or_studies": col("_self_sufficient") & work_or_studies_condition(),
+    }
+
+
+# metric id -> (numerator flag, denominator flag); for counts the denominator is None.
+_COUNT_PARTS: dict[str, str] = {
+    "participants": "_person",
+    "participants_anonymous": "_anonymous",
+    "participants_ongoing": "_ongoing",
+    "participants_ended": "_ended",
+}
+_SHARE_PARTS: dict[str, tuple[str, str]] = {
+    "share_women": ("_women", "_gender_known"),
+    "share_born_abroad": ("_abroad", "_abroad_known"),
+    "share_joint_plan": ("_plan", "_plan_known"),
+    "share_with_sip": ("_sip", "_sip_known"),
+    "share_active_start": ("_active_start", "_both_active"),
+    "share_active_end": ("_active_end", "_both_active"),
+    "share_step_up": ("_step_up", "_both_steps"),
+    **{f"outcome_{o}": (f"_{o}", "_ended") for o in OUTCOMES},
+    "share_exit_work_or_studies": ("_work_or_studies", "_ended"),
+}
+_MEDIAN_PARTS: dict[str, str] = {
+    "median_months_on_aid": "months_on_aid",
+    "median_days_in_project": "_days",
+}
+_DIFFERENCE_PARTS: dict[str, tuple[str, str, str]] = {
+    "activity_change_pp": ("_active_end", "_active_start", "_both_active"),
+}
+
+
+def _check(metrics: Sequence[str] | None, by: Sequence[str]) -> list[str]:
+    wanted = list(CATALOGUE) if metrics is None else list(dict.fromkeys(metrics))
+    unknown = [m for m in wanted if m not in CATALOGUE]
+    if unknown:
+        raise ValueError(f"Okänt mått: {', '.join(unknown)}")
+    bad = [b for b in by if b not in BREAKDOWN_COLUMNS]
+    if bad:
+        raise ValueError(f"Kan inte dela upp efter: {', '.join(bad)}")
+    if len(set(by)) != len(by):
+        raise ValueError("Samma uppdelning angiven flera gånger")
+    return wanted
+
+
+def _parts(wanted: list[str]) -> tuple[list[str], list[str]]:
+    """Flags to sum and columns to take medians of, for the wanted metrics."""
+    needed: set[str] = set()
+    medians: set[str] = set()
+    for m in wanted:
+        if m in _COUNT_PARTS:
+            needed.add(_COUNT_PARTS[m])
+        elif m in _SHARE_PARTS:
+            needed.update(_SHARE_PARTS[m])
+        elif m in _MEDIAN_PARTS:
+            medians.add(_MEDIAN_PARTS[m])
+        else:
+            needed.update(_DIFFERENCE_PARTS[m])
+    return sorted(needed), sorted(medians)
+
+
+def _wide(lf: pl.LazyFrame, wanted: list[str], by: list[str]) -> pl.DataFrame:
+    """One row per group with every wanted numerator, denominator and median.
+
+    The flags are materialised as plain Boolean columns first and then summed per group:
+    Polars' fast path for grouped sums, one pass for the whole catalogue. In the total,
+    anonymous rows stay in the frame but count only in ``_anonymous``.
+    """
+    total = not by
+    needed, medians = _parts(wanted)
+    flags = _row_flags()
+    person = ~pl.col("anonymous").fill_null(False)
+    selected: list[pl.Expr] = []
+    for name in needed:
+        if name == "_person":
+            expr = person
+        elif name == "_anonymous":
+            expr = ~person if total else pl.lit(False)
+        else:
+            expr = flags[name] & person if total else flags[name]
+        selected.append(expr.alias(name))
+    for column in medians:
+        values = (
+            (pl.col("end_date") - pl.col("start_date")).dt.total_days()
+            if column == "_days"
+            else pl.col(column)
+        )
+        selected.append((pl.when(person).then(values) if total else values).alias(column))
+    aggs = [pl.col(needed).sum().cast(pl.Int64)] if needed else []
+    for column in medians:
+        aggs.append(pl.col(column).median().cast(pl.Float64).alias(f"{column}__median"))
+        aggs.append(pl.col(column).count().cast(pl.Int64).alias(f"{column}__n"))
+    base = _base_columns()
+    rows = lf.with_columns(**base).select(*by, *selected)
+    return (rows.group_by(by).agg(aggs) if by else rows.select(aggs)).collect()
+
+
+def _long(wide: pl.DataFrame, by: list[str], metric: str) -> pl.DataFrame:
+    """One metric's rows in the common long shape."""
+    kind = CATALOGUE[metric].kind
+    null_f = pl.lit(None, dtype=pl.Float64)
+    null_i = pl.lit(None, dtype=pl.Int64)
+    if kind == "count":
+        num = pl.col(_COUNT_PARTS[metric])
+        value, numerator, denominator, low, high = num.cast(pl.Float64), num, null_i, null_f, null_f
+    elif kind == "share":
+        num_name, den_name = _SHARE_PARTS[metric]
+        num, den = pl.col(num_name), pl.col(den_name)
+        value = pl.when(den > 0).then(num.cast(pl.Float64) / den)
+        numerator, denominator = num, den
+        low, high = wilson_interval(num, den)
+    elif kind == "median":
+        column = _MEDIAN_PARTS[metric]
+        value = pl.col(f"{column}__median")
+        numerator, denominator, low, high = null_i, pl.col(f"{column}__n"), null_f, null_f
+    else:
+        end, start, den_name = _DIFFERENCE_PARTS[metric]
+        den = pl.col(den_name)
+        value = pl.when(den > 0).then(
+            (pl.col(end) - pl.col(start)).cast(pl.Float64) * 100.0 / den.cast(pl.Float64)
+        )
+        numerator, denominator, low, high = null_i, den, null_f, null_f
+    return wide.select(
+        *by,
+        pl.lit(metric, dtype=pl.String).alias("metric"),
+        value.cast(pl.Float64).alias("value"),
+        numerator.cast(pl.Int64).alias("numerator"),
+        denominator.cast(pl.Int64).alias("denominator"),
+        low.cast(pl.Float64).alias("ci_low"),
+        high.cast(pl.Float64).alias("ci_high"),
+        pl.lit(False).alias("suppressed"),
+    )
+
+
+def compute_metrics(
+    cases: pl.LazyFrame | pl.DataFrame,
+    metrics: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+) -> pl.DataFrame:
+    """Compute catalogue metrics, overall or broken down, as one long frame.
+
+    Columns: the ``by`` columns, then ``metric, value, numerator, denominator, ci_low,
+    ci_high, suppressed``. Shares are fractions with a Wilson interval, counts have
+    value = numerator and no denominator, medians have the number of values as
+    denominator, ``activity_change_pp`` is in percentage points. A group whose denominator
+    is 0 gets a null value, never a made-up 0. Felregistreringar count nowhere; anonymous
+    participations count only in ``participants_anonymous`` of the total and in no
+    breakdown. One aggregation pass gives every numerator and denominator; the reshaping
+    works on the small result.
+    """
+    by = list(by)
+    wanted = _check(metrics, by)
+    lf = cases.lazy().filter(~is_excluded())
+    if not wanted:
+        schema = {**lf.select(by).collect_schema(), **RESULT_SCHEMA}
+        return pl.DataFrame(schema=schema)
+    if by:
+        lf = lf.filter(~pl.col("anonymous").fill_null(False))
+    wide = _wide(lf, wanted, by)
+    frame = pl.concat([_long(wide, by, m) for m in wanted], how="vertical")
+    # Group-major order: each group's metrics together, in catalogue order.
+    return frame.sort(by, nulls_last=True, maintain_order=True) if by else frame
