@@ -1,0 +1,109 @@
+"""One call from an uploaded file to canonical cases or the reasons it was refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from ingest import guard
+from ingest.headers import map_headers
+from ingest.problems import Problem, ValidationOutcome
+from ingest.reader import RawTable, UnreadableFile, read_table
+from ingest.schema import is_personal_data_header
+from ingest.validation import validate
+
+PREVIEW_ROWS = 20
+_UNNAMED_FILE = "uppladdad fil"
+
+Progress = Callable[[float, str], None]
+
+
+def read_and_validate(
+    source: bytes | str | Path,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+) -> ValidationOutcome:
+    """Read, guard and validate one export. Never raises for bad input: problems say why."""
+    name = file_name or (Path(source).name if isinstance(source, str | Path) else _UNNAMED_FILE)
+    try:
+        return _read_and_validate(source, name, progress)
+    except Exception as exc:
+        # The exception text may quote the file's values, so only its type is shown.
+        return _refused(
+            name,
+            Problem(
+                "ovantat_fel",
+                f"Filen kunde inte kontrolleras ({type(exc).__name__}). Kontrollera att det är "
+                "en export i rätt format och försök igen; inget har sparats.",
+            ),
+        )
+
+
+def _read_and_validate(
+    source: bytes | str | Path, name: str, progress: Progress | None
+) -> ValidationOutcome:
+    report = progress or (lambda fraction, step: None)
+    if isinstance(source, str | Path):
+        try:
+            data = Path(source).read_bytes()
+        except OSError:
+            return _refused(name, Problem("ej_lasbar", "Filen kunde inte öppnas. Välj den igen."))
+    else:
+        data = bytes(source)
+
+    report(0.05, "Läser filen")
+    try:
+        table = read_table(data, name)
+    except UnreadableFile as exc:
+        return _refused(name, exc.problem)
+
+    preview = _preview(table)
+    rows_read = table.frame.height
+    report(0.35, "Söker efter personuppgifter")
+    problems = guard.check_headers(table.headers)
+    written = dict(zip(table.value_columns, table.headers, strict=True))
+    problems += guard.check_values(table.frame, written, table.distinct)
+
+    header_map = map_headers(table.headers)
+    problems += header_map.problems
+    warnings = list(header_map.warnings)
+    if rows_read == 0:
+        problems.append(
+            Problem(
+                "inga_rader",
+                "Filen har inga datarader, bara rubriker. Exportera med deltagarraderna och "
+                "ladda upp igen.",
+            )
+        )
+        report(1.0, "Klart")
+        return ValidationOutcome(name, None, problems, warnings, preview, 0)
+
+    report(0.6, "Kontrollerar värden")
+    validated = validate(table, header_map)
+    problems += validated.problems
+    warnings += validated.warnings
+    report(1.0, "Klart")
+    cases = validated.cases if not problems else None
+    return ValidationOutcome(name, cases, problems, warnings, preview, rows_read)
+
+
+def _refused(name: str, problem: Problem) -> ValidationOutcome:
+    return ValidationOutcome(name, None, [problem], [], pl.DataFrame(), 0)
+
+
+def _preview(table: RawTable) -> pl.DataFrame:
+    """First data rows as read, headers as written, personal data masked."""
+    head = table.frame.head(PREVIEW_ROWS)
+    columns: dict[str, list[str | None]] = {}
+    for index, (column, header) in enumerate(zip(table.value_columns, table.headers, strict=True)):
+        title = guard.mask_value(header) or f"Kolumn {index + 1}"
+        while title in columns:
+            title = f"{title} ({index + 1})"
+        values = head.get_column(column).to_list()
+        if is_personal_data_header(header):
+            columns[title] = [None if v is None else "***" for v in values]
+        else:
+            columns[title] = [None if v is None else guard.mask_value(v) for v in values]
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
