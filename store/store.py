@@ -1,0 +1,381 @@
+"""The store: snapshots of case exports, their history, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import sqlalchemy as sa
+
+from ingest import schema
+from store import bulk, frames
+from store.database import create_engine, database_url, upgrade
+from store.records import (
+    CURRENT,
+    DEMO_ACTOR,
+    REPLACED,
+    ImportNotFound,
+    ImportRecord,
+    SnapshotExists,
+)
+from store.tables import ROW_NUMBER, audit_log, imports
+from store.tables import cases as case_table
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+#: Below this many rows a read is not worth splitting across connections.
+_MIN_RANGE_ROWS = 100_000
+
+
+class Store:
+    """Imports, the case rows of each import, and the audit log, in one database.
+
+    Opening a store brings its schema up to date. Case rows move through ADBC (see
+    ``store.bulk``); everything else through SQLAlchemy Core.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url: str = database_url(url)
+        self.engine: sa.Engine = create_engine(self.url)
+        self._bulk_url = self.engine.url
+        upgrade(self.engine)
+        self._read_workers = max(1, min(4, os.cpu_count() or 1))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- imports -----------------------------------------------------------------------
+
+    def imports_with_sha256(self, sha256: str) -> list[ImportRecord]:
+        return self._records(sa.select(imports).where(imports.c.sha256 == sha256))
+
+    def current_import(self, project: str, report_month: str) -> ImportRecord | None:
+        found = self._records(
+            sa.select(imports).where(
+                imports.c.project == project,
+                imports.c.report_month == report_month,
+                imports.c.status == CURRENT,
+            )
+        )
+        return found[0] if found else None
+
+    def history(self) -> list[ImportRecord]:
+        """Every import, current and replaced, newest first."""
+        return self._records(
+            sa.select(imports).order_by(imports.c.imported_at.desc(), imports.c.id.desc())
+        )
+
+    def is_empty(self) -> bool:
+        """True when there is no current snapshot, so nothing to show."""
+        with self.engine.connect() as connection:
+            first = connection.execute(
+                sa.select(imports.c.id).where(imports.c.status == CURRENT).limit(1)
+            ).first()
+        return first is None
+
+    def has_demo_data(self) -> bool:
+        with self.engine.connect() as connection:
+            first = connection.execute(
+                sa.select(imports.c.id)
+                .where(imports.c.status == CURRENT, imports.c.imported_by == DEMO_ACTOR)
+                .limit(1)
+            ).first()
+        return first is not None
+
+    def save_snapshots(
+        self,
+        *,
+        file_name: str,
+        sha256: str,
+        report_month: str,
+        cases: pl.DataFrame,
+        imported_by: str,
+        replace: bool,
+    ) -> list[ImportRecord]:
+        """Store one file's cases as one snapshot per project, all or nothing.
+
+        Raises ``SnapshotExists`` (nothing stored) when a project already has a current
+        snapshot for the month and ``replace`` is false; with ``replace`` the old snapshot
+        is kept as 'replaced' and can be restored.
+        """
+        if not _MONTH.match(report_month):
+            raise ValueError(f"Ogiltig rapportmånad '{report_month}': ange den som ÅÅÅÅ-MM.")
+        canonical = frames.canonical_cases(cases)
+        counts = canonical.group_by("project").len().sort("project")
+        if counts.is_empty():
+            raise ValueError("Filen har inga fall att spara.")
+        at = datetime.now(UTC)
+        saved: list[ImportRecord] = []
+        with bulk.transaction(self._bulk_url) as db:
+            existing = {
+                project: rows[0]
+                for project in counts.get_column("project")
+                if (rows := self._current_rows(db, project, report_month))
+            }
+            if existing and not replace:
+                raise SnapshotExists([_record(row) for row in existing.values()])
+            for project, rows in counts.iter_rows():
+                old = existing.get(project)
+                if old is not None:
+                    # The old one must stop being current first: the unique index allows
+                    # one current snapshot per project and month at any moment.
+                    db.execute(
+                        sa.update(imports).where(imports.c.id == old.id).values(status=REPLACED)
+                    )
+                values = {
+                    "file_name": file_name,
+                    "sha256": sha256,
+                    "project": project,
+                    "report_month": report_month,
+                    "rows": rows,
+                    "imported_by": imported_by,
+                    "imported_at": at,
+                    "status": CURRENT,
+                }
+                (new_id,) = db.execute(sa.insert(imports).values(values).returning(imports.c.id))[0]
+                record = ImportRecord(id=int(new_id), **values)
+                if old is not None:
+                    db.execute(
+                        sa.update(imports).where(imports.c.id == old.id).values(replaced_by=new_id)
+                    )
+                saved.append(record)
+                db.execute(
+                    _audit_insert(
+                        at,
+                        imported_by,
+                        "replace" if old is not None else "import",
+                        f"import {record.id}",
+                        {
+                            "file_name": file_name,
+                            "sha256": sha256,
+                            "project": project,
+                            "report_month": report_month,
+                            "rows": rows,
+                            **({"replaced_import": old.id} if old is not None else {}),
+                        },
+                    )
+                )
+            ids = {record.project: record.id for record in saved}
+            db.ingest(case_table.name, frames.rows_for_ingest(canonical, ids))
+        return saved
+
+    def restore(self, import_id: int, actor: str) -> ImportRecord:
+        """Make an import current again; the one current for its project and month is kept
+        as 'replaced'."""
+        at = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                sa.select(imports).where(imports.c.id == import_id)
+            ).one_or_none()
+            if row is None:
+                raise ImportNotFound(import_id)
+            target = _record(row)
+            if target.status == CURRENT:
+                return target
+            previous = connection.execute(
+                sa.select(imports.c.id).where(
+                    imports.c.project == target.project,
+                    imports.c.report_month == target.report_month,
+                    imports.c.status == CURRENT,
+                )
+            ).scalar_one_or_none()
+            if previous is not None:
+                connection.execute(
+                    sa.update(imports)
+                    .where(imports.c.id == previous)
+                    .values(status=REPLACED, replaced_by=import_id)
+                )
+            connection.execute(
+                sa.update(imports)
+                .where(imports.c.id == import_id)
+                .values(status=CURRENT, replaced_by=None)
+            )
+            connection.execute(
+                _audit_insert(
+                    at,
+                    actor,
+                    "restore",
+                    f"import {import_id}",
+                    {
+                        "project": target.project,
+                        "report_month": target.report_month,
+                        "replaced_import": previous,
+                    },
+                )
+            )
+            restored = connection.execute(sa.select(imports).where(imports.c.id == import_id)).one()
+        return _record(restored)
+
+    # -- case rows ---------------------------------------------------------------------
+
+    def load_snapshots(self, project: str | None = None) -> pl.DataFrame:
+        """Every current snapshot of every month (the trend base), ``SNAPSHOT_DTYPES``."""
+        query = sa.select(imports).where(imports.c.status == CURRENT)
+        if project is not None:
+            query = query.where(imports.c.project == project)
+        return self._load(self._records(query.order_by(imports.c.id)))
+
+    def load_import(self, import_id: int) -> pl.DataFrame:
+        """The case rows of one import, current or replaced, ``SNAPSHOT_DTYPES``."""
+        found = self._records(sa.select(imports).where(imports.c.id == import_id))
+        if not found:
+            raise ImportNotFound(import_id)
+        return self._load(found)
+
+    def _load(self, records: Sequence[ImportRecord]) -> pl.DataFrame:
+        if not records:
+            return frames.empty_snapshot()
+        queries = [self._compile(q) for q in _range_queries(records, self._read_workers)]
+        tables = bulk.read_parallel(self._bulk_url, queries, self._read_workers)
+        read = pl.from_arrow(pa.concat_tables(tables, promote_options="permissive"))
+        assert isinstance(read, pl.DataFrame)
+        months = {r.id: r.report_month for r in records}
+        with_month = read.with_columns(
+            pl.col("import_id")
+            .cast(pl.Int64)
+            .replace_strict(months, return_dtype=pl.String)
+            .alias("report_month")
+        )
+        return frames.conform(with_month, schema.SNAPSHOT_DTYPES)
+
+    def _compile(self, query: sa.Select) -> str:
+        # Only integers from the imports table are bound here, so inlining them is safe.
+        return str(
+            query.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True})
+        )
+
+    # -- audit -------------------------------------------------------------------------
+
+    def audit(self, actor: str, action: str, target: str, detail: dict | None = None) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(_audit_insert(datetime.now(UTC), actor, action, target, detail))
+
+    def audit_entries(self, since: date | None = None) -> list[dict]:
+        """Audit entries, newest first; ``since`` keeps those from that day (UTC) on."""
+        query = sa.select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+        if since is not None:
+            query = query.where(audit_log.c.at >= datetime.combine(since, time(), tzinfo=UTC))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [
+            {
+                "id": row["id"],
+                "at": _utc(row["at"]),
+                "actor": row["actor"],
+                "action": row["action"],
+                "target": row["target"],
+                "detail": json.loads(row["detail"]) if row["detail"] else None,
+            }
+            for row in rows
+        ]
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _records(self, query: sa.Select) -> list[ImportRecord]:
+        with self.engine.connect() as connection:
+            return [_record(row) for row in connection.execute(query)]
+
+    @staticmethod
+    def _current_rows(db: bulk.BulkConnection, project: str, month: str) -> list[Any]:
+        rows = db.execute(
+            sa.select(*imports.c).where(
+                imports.c.project == project,
+                imports.c.report_month == month,
+                imports.c.status == CURRENT,
+            )
+        )
+        return [_Row(*row) for row in rows]
+
+
+class _Row:
+    """An ``imports`` row fetched through ADBC, shaped like a SQLAlchemy row for ``_record``."""
+
+    def __init__(self, *values: Any) -> None:
+        for column, value in zip(imports.c.keys(), values, strict=True):
+            setattr(self, column, value)
+
+
+def _utc(value: datetime | str) -> datetime:
+    """SQLite keeps timestamps as naive UTC text; PostgreSQL returns them aware."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _record(row: Any) -> ImportRecord:
+    return ImportRecord(
+        id=int(row.id),
+        file_name=row.file_name,
+        sha256=row.sha256,
+        project=row.project,
+        report_month=row.report_month,
+        rows=int(row.rows),
+        imported_by=row.imported_by,
+        imported_at=_utc(row.imported_at),
+        status=row.status,
+        replaced_by=None if row.replaced_by is None else int(row.replaced_by),
+    )
+
+
+def _audit_insert(
+    at: datetime, actor: str, action: str, target: str, detail: dict | None
+) -> sa.Insert:
+    return sa.insert(audit_log).values(
+        at=at,
+        actor=actor,
+        action=action,
+        target=target,
+        detail=None if detail is None else json.dumps(detail, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _range_queries(records: Sequence[ImportRecord], workers: int) -> list[sa.Select]:
+    """Split the rows of these imports into about ``workers`` queries of similar size.
+
+    A large import is read in row-number ranges; small imports are read together. Each
+    query returns its rows in (import, row number) order, and the queries follow each
+    other in that order too.
+    """
+    total = sum(r.rows for r in records)
+    size = max(_MIN_RANGE_ROWS, math.ceil(total / max(1, workers)))
+    columns = [case_table.c.import_id, *(case_table.c[name] for name in schema.CASE_COLUMNS)]
+    order = (case_table.c.import_id, case_table.c[ROW_NUMBER])
+    queries: list[sa.Select] = []
+    group: list[int] = []
+    group_rows = 0
+
+    def flush() -> None:
+        nonlocal group, group_rows
+        if group:
+            queries.append(
+                sa.select(*columns).where(case_table.c.import_id.in_(group)).order_by(*order)
+            )
+        group, group_rows = [], 0
+
+    for record in sorted(records, key=lambda r: r.id):
+        if record.rows > size:
+            flush()
+            for start in range(0, record.rows, size):
+                queries.append(
+                    sa.select(*columns)
+                    .where(
+                        case_table.c.import_id == record.id,
+                        case_table.c[ROW_NUMBER] >= start,
+                        case_table.c[ROW_NUMBER] < start + size,
+                    )
+                    .order_by(*order)
+                )
+            continue
+        if group_rows + record.rows > size:
+            flush()
+        group.append(record.id)
+        group_rows += record.rows
+    flush()
+    return queries
