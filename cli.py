@@ -1,0 +1,220 @@
+"""Lägesbild on the command line: the same pipeline as the app, for scripts and scheduled jobs.
+
+Exit codes: 0 done, 1 refused (nothing changed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    """argparse that exits with our usage code and speaks Swedish in its own errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"Fel i kommandot: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _month(value: str) -> str:
+    if not MONTH_PATTERN.match(value):
+        raise argparse.ArgumentTypeError(f"ogiltig månad '{value}', ange ÅÅÅÅ-MM")
+    return value
+
+
+def _open_store():
+    from store import Store
+
+    return Store()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ingest import format_report
+    from store.importer import import_export
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Filen finns inte: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    outcome = import_export(
+        _open_store(),
+        path.read_bytes(),
+        path.name,
+        month=args.month,
+        replace=args.replace,
+        actor=args.actor,
+    )
+    if outcome.status == "imported":
+        for record in outcome.imports:
+            print(
+                f"Importerad: {record.project} {record.report_month}, {record.rows} rader "
+                f"(import {record.id})."
+            )
+        return EXIT_OK
+    if outcome.status == "duplicate":
+        print(outcome.message)
+        return EXIT_OK
+    if outcome.status == "needs_confirmation":
+        print(outcome.message)
+        print("Kör igen med --replace för att ersätta.")
+        return EXIT_REFUSED
+    if outcome.validation is not None and not outcome.validation.ok:
+        print(format_report(outcome.validation))
+    else:
+        print(outcome.message)
+    return EXIT_REFUSED
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    records = _open_store().history()
+    if args.format == "json":
+        rows = [
+            {
+                "id": r.id,
+                "file": r.file_name,
+                "project": r.project,
+                "month": r.report_month,
+                "rows": r.rows,
+                "status": r.status,
+                "imported_at": r.imported_at.isoformat(),
+            }
+            for r in records
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not records:
+        print("Inga importer ännu.")
+        return EXIT_OK
+    header = (
+        f"{'id':>5}  {'månad':7}  {'insats':20}  {'rader':>7}  {'status':9}  {'importerad':16}  fil"
+    )
+    print(header)
+    for r in records:
+        status = "aktuell" if r.status == "current" else "ersatt"
+        print(
+            f"{r.id:>5}  {r.report_month:7}  {r.project[:20]:20}  {r.rows:>7}  {status:9}  "
+            f"{r.imported_at:%Y-%m-%d %H:%M}  {r.file_name}"
+        )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from store import ImportNotFound
+
+    try:
+        record = _open_store().restore(args.import_id, actor=args.actor)
+    except ImportNotFound:
+        print(f"Det finns ingen import med id {args.import_id}.", file=sys.stderr)
+        return EXIT_REFUSED
+    print(
+        f"Import {record.id} ({record.project} {record.report_month}, {record.file_name}) "
+        "är nu den aktuella."
+    )
+    return EXIT_OK
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    from ingest.schema import BREAKDOWN_FIELDS
+    from metrics.catalogue import CATALOGUE, compute_metrics
+    from metrics.kpis import kpi_csv, kpi_records
+    from metrics.selection import apply_filters, snapshot_as_of
+    from metrics.suppression import suppress_small_counts
+
+    if args.list:
+        for metric in CATALOGUE.values():
+            print(f"{metric.id}\t{metric.label}\t{metric.definition}")
+        return EXIT_OK
+    by = []
+    for name in args.by or []:
+        field = BREAKDOWN_FIELDS.get(name) or (name if name in BREAKDOWN_FIELDS.values() else None)
+        if field is None:
+            allowed = ", ".join(BREAKDOWN_FIELDS)
+            print(f"Okänd uppdelning '{name}'. Välj bland: {allowed}.", file=sys.stderr)
+            return EXIT_USAGE
+        by.append(field)
+    snapshots = _open_store().load_snapshots(project=args.project)
+    if snapshots.height == 0:
+        print(
+            "Det finns inga inlästa exporter" + (f" för {args.project}." if args.project else "."),
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    over_months = "report_month" in by
+    cases = snapshot_as_of(snapshots, args.month, all_months=over_months)
+    cases = apply_filters(cases, projects=[args.project] if args.project else None)
+    frame = compute_metrics(cases, by=by)
+    frame = suppress_small_counts(frame, threshold=args.suppress, by=by)
+    if args.format == "csv":
+        sys.stdout.write(kpi_csv(frame, by))
+    else:
+        print(json.dumps(kpi_records(frame, by), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = SwedishArgumentParser(
+        prog="cli.py", description="Lägesbild: import, nyckeltal och rapporter."
+    )
+    parser.add_argument("--actor", default="lokal", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", parser_class=SwedishArgumentParser)
+    commands.required = True
+
+    imp = commands.add_parser("import", help="importera en ärendeexport (CSV eller XLSX)")
+    imp.add_argument("file", help="exportfilen")
+    imp.add_argument("--month", type=_month, help="rapportmånad ÅÅÅÅ-MM")
+    imp.add_argument("--replace", action="store_true", help="ersätt en redan importerad månad")
+    imp.set_defaults(handler=cmd_import)
+
+    hist = commands.add_parser("history", help="lista importer")
+    hist.add_argument("--format", choices=("table", "json"), default="table")
+    hist.set_defaults(handler=cmd_history)
+
+    restore = commands.add_parser("restore", help="gör en tidigare import aktuell igen")
+    restore.add_argument("import_id", type=int)
+    restore.set_defaults(handler=cmd_restore)
+
+    kpis = commands.add_parser("kpis", help="nyckeltal ur måttkatalogen")
+    kpis.add_argument("--project", help="bara denna insats")
+    kpis.add_argument(
+        "--by",
+        nargs="+",
+        metavar="FÄLT",
+        help="uppdelning: kommun, stadsdel, kon, aldersgrupp, utrikes_fodd, insats, rapportmanad",
+    )
+    kpis.add_argument("--month", type=_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
+    kpis.add_argument(
+        "--suppress",
+        type=int,
+        default=5,
+        metavar="N",
+        help="dölj antal under N (0 = av; standard 5)",
+    )
+    kpis.add_argument("--format", choices=("json", "csv"), default="json")
+    kpis.add_argument("--list", action="store_true", help="lista måttkatalogen")
+    kpis.set_defaults(handler=cmd_kpis)
+
+    from goals.cli import add_goal_commands
+
+    add_goal_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
