@@ -1,0 +1,1 @@
+"""The board's goals in the traffic-light model: definitions, evaluation, history, files."""

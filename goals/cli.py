@@ -1,0 +1,125 @@
+"""``cli.py goals ...``: goals as files, and their status for scripts and reports.
+
+Exit codes as for the rest of the command line: 0 done, 1 refused (nothing changed),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _month(value: str) -> str:
+    if not _MONTH.match(value):
+        raise argparse.ArgumentTypeError(f"ogiltig månad '{value}', ange ÅÅÅÅ-MM")
+    return value
+
+
+def _open_store():  # type: ignore[no-untyped-def]
+    from store import Store
+
+    return Store()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from goals.service import import_goals
+    from goals.toml_io import GoalDefinitionError
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Filen finns inte: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        counts = import_goals(_open_store(), path, getattr(args, "actor", None) or "lokal")
+    except GoalDefinitionError as exc:
+        print(f"Målen i {path.name} lästes inte in; inget har ändrats.", file=sys.stderr)
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        return EXIT_REFUSED
+    print(
+        f"Mål inlästa från {path.name}: {counts['created']} nya, {counts['updated']} ändrade, "
+        f"{counts['unchanged']} oförändrade."
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from goals.service import export_goals, list_goals
+
+    store = _open_store()
+    if not list_goals(store, args.project):
+        print("Det finns inga mål att exportera.", file=sys.stderr)
+        return EXIT_REFUSED
+    sys.stdout.write(export_goals(store, args.project))
+    return EXIT_OK
+
+
+def _table(records: list[dict], store) -> str:  # type: ignore[no-untyped-def]
+    from charts.palette import goal_status_style
+    from goals.model import STYLE_IDS
+    from goals.service import get_goal
+    from goals.text import target_text, value_text
+
+    lines = [
+        f"{'status':18}  {'insats':12}  {'period':13}  {'månad':7}  {'värde':24}  mål [målvärde]"
+    ]
+    for record in records:
+        goal = get_goal(store, record["id"])
+        badge = goal_status_style(STYLE_IDS[record["status"]]).badge
+        value = value_text(goal, record) if goal.kind == "measured" else "bedöms manuellt"
+        target = target_text(goal)
+        lines.append(
+            f"{badge:18}  {record['project'][:12]:12}  {record['period'][:13]:13}  "
+            f"{record['month'] or '–':7}  {value[:24]:24}  {record['title']}"
+            + (f" [{target}]" if target else "")
+        )
+    return "\n".join(lines)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from goals.service import goal_statuses
+
+    store = _open_store()
+    records = goal_statuses(store, args.project, args.month, suppress=args.suppress)
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not records:
+        print("Inga mål ännu.")
+        return EXIT_OK
+    print(_table(records, store))
+    return EXIT_OK
+
+
+def add_goal_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``goals import|export|status`` on the top-level command parser."""
+    goals = subparsers.add_parser("goals", help="styrelsens mål: importera, exportera, status")
+    commands = goals.add_subparsers(dest="goal_command", parser_class=type(goals))
+    commands.required = True
+
+    imp = commands.add_parser("import", help="läs in mål från en TOML-fil (skapa eller ändra)")
+    imp.add_argument("file", help="målfilen (.toml)")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = commands.add_parser("export", help="skriv alla mål som TOML")
+    exp.add_argument("--project", help="bara denna insats")
+    exp.set_defaults(handler=cmd_export)
+
+    status = commands.add_parser("status", help="målens status i trafikljusmodellen")
+    status.add_argument("--project", help="bara denna insats")
+    status.add_argument("--month", type=_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
+    status.add_argument("--format", choices=("json", "table"), default="table")
+    status.add_argument(
+        "--suppress", type=int, default=5, metavar="N", help="dölj antal under N (0 = av)"
+    )
+    status.set_defaults(handler=cmd_status)

@@ -1,0 +1,466 @@
+"""What the command line and the Mål page call: goals in and out, statuses and history.
+
+Every month a project has a snapshot for is evaluated once and its status stored (see
+``store.goal_store``); later edits of a goal apply to months not evaluated yet and to the
+current status ("now"), never to the stored months.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from goals.evaluate import Evaluation, evaluate
+from goals.model import FILTER_FIELDS, MANUAL_STATUSES, STATUS_LABELS, STATUSES, Goal
+from goals.toml_io import (
+    GoalDefinitionError,
+    check_goals,
+    goal_to_mapping,
+    goals_to_toml,
+    read_goals,
+)
+from ingest.schema import REPORT_MONTH_FIELD
+from metrics.catalogue import compute_metrics
+from store import Store
+from store.goal_store import Change, GoalStore
+
+DEMO_GOALS = Path(__file__).resolve().parent / "demo_goals.toml"
+DEMO_ACTOR = "demo"
+#: Counts from 1 to this minus one are hidden, as everywhere else in the product.
+SUPPRESSION_THRESHOLD = 5
+
+#: Goal fields whose change is logged one by one (the thresholds above all).
+_LOGGED_FIELDS = (
+    "project",
+    "title",
+    "description",
+    "period",
+    "kind",
+    "metric",
+    "direction",
+    "target",
+    "yellow",
+    "filters",
+    "status",
+    "comment",
+    "assessed",
+    "removed",
+    "decision",
+)
+
+
+class GoalNotFound(LookupError):
+    def __init__(self, goal_id: str) -> None:
+        super().__init__(f"Det finns inget mål med id '{goal_id}'.")
+        self.goal_id = goal_id
+
+
+# -- rows <-> goals -------------------------------------------------------------------
+
+
+def _threshold_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(list(value) if isinstance(value, tuple) else value)
+
+
+def _threshold(text: str | None) -> Any:
+    if text is None:
+        return None
+    value = json.loads(text)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _day(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def goal_to_row(goal: Goal) -> dict[str, Any]:
+    """The goal as stored: thresholds and filters as JSON text."""
+    return {
+        "id": goal.id,
+        "project": goal.project,
+        "title": goal.title,
+        "description": goal.description,
+        "period": goal.period,
+        "kind": goal.kind,
+        "metric": goal.metric,
+        "direction": goal.direction,
+        "target": _threshold_json(goal.target),
+        "yellow": _threshold_json(goal.yellow),
+        "filters": json.dumps(
+            {k: list(v) for k, v in sorted(goal.filters.items())}, ensure_ascii=False
+        ),
+        "status": goal.status,
+        "comment": goal.comment,
+        "assessed": goal.assessed,
+        "removed": goal.removed,
+        "decision": goal.decision,
+    }
+
+
+def goal_from_row(row: Mapping[str, Any]) -> Goal:
+    return Goal(
+        id=row["id"],
+        project=row["project"],
+        title=row["title"],
+        period=row["period"],
+        kind=row["kind"],
+        description=row["description"],
+        metric=row["metric"],
+        direction=row["direction"],
+        target=_threshold(row["target"]),
+        yellow=_threshold(row["yellow"]),
+        filters={k: tuple(v) for k, v in json.loads(row["filters"]).items()},
+        status=row["status"],
+        comment=row["comment"],
+        assessed=_day(row["assessed"]),
+        removed=_day(row["removed"]),
+        decision=row["decision"],
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _changes(old: Goal | None, new: Goal) -> list[Change]:
+    """Each field that differs, old and new as text (thresholds as JSON)."""
+    new_row = goal_to_row(new)
+    if old is None:
+        return [
+            ("created", None, json.dumps(goal_to_mapping(new), ensure_ascii=False, default=str))
+        ]
+    old_row = goal_to_row(old)
+    return [
+        (name, _text(old_row[name]), _text(new_row[name]))
+        for name in _LOGGED_FIELDS
+        if old_row[name] != new_row[name]
+    ]
+
+
+# -- definitions ----------------------------------------------------------------------
+
+
+def list_goals(store: Store, project: str | None = None) -> list[Goal]:
+    """The goals, in the order they were first defined."""
+    return [goal_from_row(row) for row in GoalStore(store.engine).goal_rows(project)]
+
+
+def get_goal(store: Store, goal_id: str) -> Goal:
+    row = GoalStore(store.engine).goal_row(goal_id)
+    if row is None:
+        raise GoalNotFound(goal_id)
+    return goal_from_row(row)
+
+
+def _checked(goal: Goal) -> Goal:
+    """Run a goal built in code or a form through the same checks as a file."""
+    return check_goals([goal_to_mapping(goal)])[0]
+
+
+def _save(store: Store, goals: list[Goal], actor: str, action: str) -> dict[str, int]:
+    goal_store = GoalStore(store.engine)
+    items: list[tuple[dict[str, Any], list[Change]]] = []
+    for goal in goals:
+        row = goal_store.goal_row(goal.id)
+        old = None if row is None else goal_from_row(row)
+        changes = _changes(old, goal)
+        if changes:
+            items.append((goal_to_row(goal), changes))
+    created = goal_store.save_goals(items, actor=actor)
+    counts = {
+        "created": sum(created),
+        "updated": len(created) - sum(created),
+        "unchanged": len(goals) - len(created),
+    }
+    for (values, changes), new in zip(items, created, strict=True):
+        store.audit(
+            actor,
+            "goal_create" if new else action,
+            f"goal {values['id']}",
+            {"project": values["project"], "changes": [list(c) for c in changes]},
+        )
+    return counts
+
+
+def import_goals(store: Store, path: Path | str, actor: str) -> dict[str, int]:
+    """Create or update the goals of a TOML file by id; refused whole when any is invalid.
+
+    Returns how many goals were created, updated and left unchanged. Raises
+    ``GoalDefinitionError`` (nothing stored) with one Swedish message per faulty goal.
+    """
+    return _save(store, read_goals(path), actor, "goal_edit")
+
+
+def export_goals(store: Store, project: str | None = None) -> str:
+    """Every goal as a TOML document that ``import_goals`` reads back to the same goals."""
+    return goals_to_toml(list_goals(store, project))
+
+
+def create_goal(store: Store, goal: Goal, actor: str) -> Goal:
+    """Add a new goal; an id already in use is refused."""
+    checked = _checked(goal)
+    if GoalStore(store.engine).goal_row(checked.id) is not None:
+        raise GoalDefinitionError([f"Det finns redan ett mål med id '{checked.id}'."])
+    _save(store, [checked], actor, "goal_edit")
+    return checked
+
+
+def edit_goal(store: Store, goal: Goal, actor: str) -> Goal:
+    """Replace a goal's definition. Each changed field is logged (who, when, old, new); the
+    months already evaluated keep their status."""
+    get_goal(store, goal.id)
+    checked = _checked(goal)
+    _save(store, [checked], actor, "goal_edit")
+    return checked
+
+
+def remove_goal(store: Store, goal_id: str, removed: date, decision: str, actor: str) -> Goal:
+    """Mark a goal removed by a decision; it stays visible as *Utgått*."""
+    goal = replace(get_goal(store, goal_id), removed=removed, decision=decision.strip())
+    checked = _checked(goal)
+    _save(store, [checked], actor, "goal_remove")
+    return checked
+
+
+def set_manual_status(
+    store: Store, goal_id: str, status: str, comment: str, assessed: date, actor: str
+) -> Goal:
+    """Judge a manual goal by hand, with a dated comment."""
+    goal = get_goal(store, goal_id)
+    if goal.kind != "manual":
+        raise GoalDefinitionError(
+            [f"Målet '{goal_id}' mäts med ett mått och bedöms inte för hand."]
+        )
+    if status not in MANUAL_STATUSES:
+        raise GoalDefinitionError([f"Okänd status '{status}'."])
+    checked = _checked(replace(goal, status=status, comment=comment.strip(), assessed=assessed))
+    _save(store, [checked], actor, "goal_status")
+    return checked
+
+
+def load_demo_goals(store: Store, actor: str = DEMO_ACTOR) -> dict[str, int]:
+    """The demo goals, loaded once: a store that has goals already is left alone."""
+    if GoalStore(store.engine).goal_rows():
+        return {"created": 0, "updated": 0, "unchanged": 0}
+    return import_goals(store, DEMO_GOALS, actor)
+
+
+# -- evaluation -----------------------------------------------------------------------
+
+
+def _filtered(cases: pl.DataFrame, goal: Goal) -> pl.DataFrame:
+    conditions = []
+    for header, values in goal.filters.items():
+        column = FILTER_FIELDS[header]
+        wanted: list[Any] = (
+            [v == "Ja" for v in values] if header == "utrikes_fodd" else list(values)
+        )
+        conditions.append(pl.col(column).is_in(wanted).fill_null(False))
+    return cases.filter(*conditions) if conditions else cases
+
+
+def _metric_row(cases: pl.DataFrame, goal: Goal) -> dict[str, Any] | None:
+    if goal.metric is None or cases.height == 0:
+        return None
+    return compute_metrics(cases, [goal.metric]).row(0, named=True)
+
+
+def _definition(goal: Goal) -> str:
+    row = goal_to_row(goal)
+    keys = ("kind", "metric", "direction", "target", "yellow", "filters", "status", "removed")
+    return json.dumps({k: _text(row[k]) for k in keys}, ensure_ascii=False)
+
+
+class _Evaluator:
+    """Evaluates goals on one load of the snapshots, storing months not stored yet."""
+
+    def __init__(self, store: Store, goals: list[Goal]) -> None:
+        self.goal_store = GoalStore(store.engine)
+        projects = sorted({g.project for g in goals})
+        frames = [store.load_snapshots(project=p) for p in projects]
+        self.snapshots = {p: f for p, f in zip(projects, frames, strict=True)}
+        self.months = {
+            p: sorted(f.get_column(REPORT_MONTH_FIELD).unique().to_list())
+            for p, f in self.snapshots.items()
+        }
+        stored = self.goal_store.statuses([g.id for g in goals]) if goals else []
+        self.stored = {(r["goal_id"], r["report_month"]): r for r in stored}
+
+    def month_cases(self, goal: Goal, month: str) -> pl.DataFrame:
+        frame = self.snapshots[goal.project]
+        return _filtered(frame.filter(pl.col(REPORT_MONTH_FIELD) == month), goal)
+
+    def fill_history(self, goals: list[Goal]) -> None:
+        """Evaluate and store every month with a snapshot that has no stored status yet."""
+        at = datetime.now(UTC)
+        new_rows = []
+        for goal in goals:
+            for month in self.months[goal.project]:
+                if (goal.id, month) in self.stored:
+                    continue
+                result = evaluate(goal, _metric_row(self.month_cases(goal, month), goal), month)
+                row = {
+                    "goal_id": goal.id,
+                    "report_month": month,
+                    "status": result.status,
+                    "value": result.value,
+                    "numerator": result.numerator,
+                    "denominator": result.denominator,
+                    "definition": _definition(goal),
+                    "evaluated_at": at,
+                }
+                new_rows.append(row)
+        if new_rows:
+            self.goal_store.add_statuses(new_rows)
+            # Re-read: another session may have stored some of these months first.
+            stored = self.goal_store.statuses(sorted({r["goal_id"] for r in new_rows}))
+            self.stored.update({(r["goal_id"], r["report_month"]): r for r in stored})
+
+    def month_for(self, goal: Goal, month: str | None) -> str | None:
+        """The project's newest report month up to ``month`` (the state as of then)."""
+        months = [m for m in self.months[goal.project] if month is None or m <= month]
+        return months[-1] if months else None
+
+    def now(self, goal: Goal, month: str | None) -> Evaluation:
+        """The current definition on the data of ``month`` (``None``: no data)."""
+        if month is None:
+            return evaluate(goal, None)
+        return evaluate(goal, _metric_row(self.month_cases(goal, month), goal))
+
+
+def _suppressed(numerator: Any, denominator: Any, threshold: int) -> bool:
+    def small(n: Any) -> bool:
+        return n is not None and 1 <= n < threshold
+
+    return threshold > 1 and (small(numerator) or small(denominator))
+
+
+def _figures(
+    status: str, value: Any, numerator: Any, denominator: Any, threshold: int
+) -> dict[str, Any]:
+    hidden = _suppressed(numerator, denominator, threshold)
+    small_denominator = denominator is not None and 1 <= denominator < threshold
+    return {
+        "value": None if hidden else value,
+        "numerator": None if hidden else numerator,
+        "denominator": None if hidden and small_denominator else denominator,
+        "suppressed": hidden,
+        "status": status,
+        "label": STATUS_LABELS[status],
+    }
+
+
+def _json_threshold(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _record(goal: Goal, month: str | None, figures: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": goal.id,
+        "title": goal.title,
+        "project": goal.project,
+        "period": goal.period,
+        "kind": goal.kind,
+        "metric": goal.metric,
+        "direction": goal.direction,
+        "target": _json_threshold(goal.target),
+        "yellow": _json_threshold(goal.yellow),
+        "filter": {k: list(v) for k, v in goal.filters.items()},
+        "month": month,
+        **figures,
+        "comment": goal.comment or None,
+        "assessed": goal.assessed.isoformat() if goal.assessed else None,
+        "decision": goal.decision or None,
+        "removed": goal.removed.isoformat() if goal.removed else None,
+    }
+
+
+def goal_statuses(
+    store: Store,
+    project: str | None = None,
+    month: str | None = None,
+    *,
+    suppress: int = SUPPRESSION_THRESHOLD,
+) -> list[dict[str, Any]]:
+    """One record per goal: its definition, value, n and status (the JSON of the CLI).
+
+    Without ``month``: the status now, by the goal's current definition on each project's
+    newest snapshot. With ``month``: the status stored for that report month (each
+    project's newest month up to it), evaluated and stored first if it never was. Either
+    way every month with a snapshot gets its status stored. Counts under ``suppress`` are
+    hidden (value and numerator become null, ``suppressed`` true).
+    """
+    goals = list_goals(store, project)
+    evaluator = _Evaluator(store, goals)
+    evaluator.fill_history(goals)
+    records = []
+    for goal in goals:
+        at = evaluator.month_for(goal, month)
+        stored = evaluator.stored.get((goal.id, at)) if month is not None else None
+        if stored is not None:
+            figures = _figures(
+                stored["status"],
+                stored["value"],
+                stored["numerator"],
+                stored["denominator"],
+                suppress,
+            )
+        else:
+            result = evaluator.now(goal, at)
+            figures = _figures(
+                result.status, result.value, result.numerator, result.denominator, suppress
+            )
+        records.append(_record(goal, at, figures))
+    return records
+
+
+def goal_history(
+    store: Store, project: str | None = None, *, suppress: int = SUPPRESSION_THRESHOLD
+) -> dict[str, list[dict[str, Any]]]:
+    """Each goal's stored monthly statuses, oldest first (months are stored on the way)."""
+    goals = list_goals(store, project)
+    evaluator = _Evaluator(store, goals)
+    evaluator.fill_history(goals)
+    history: dict[str, list[dict[str, Any]]] = {g.id: [] for g in goals}
+    for (goal_id, month), row in sorted(evaluator.stored.items()):
+        if goal_id in history:
+            figures = _figures(
+                row["status"], row["value"], row["numerator"], row["denominator"], suppress
+            )
+            history[goal_id].append({"month": month, **figures})
+    return history
+
+
+def goal_changes(store: Store, goal_id: str | None = None) -> list[dict[str, Any]]:
+    """The logged edits of goals (who, when, field, old, new), newest first."""
+    return GoalStore(store.engine).changes(goal_id)
+
+
+def goals_summary(store: Store, project: str | None = None) -> dict[str, Any]:
+    """For the overview: how many goals are in each colour now, and the red ones by name."""
+    records = goal_statuses(store, project)
+    counts = {status: 0 for status in STATUSES}
+    for record in records:
+        counts[record["status"]] += 1
+    return {
+        "total": len(records),
+        "counts": counts,
+        "labels": dict(STATUS_LABELS),
+        "red": [
+            {"id": r["id"], "title": r["title"], "project": r["project"]}
+            for r in records
+            if r["status"] == "red"
+        ],
+    }

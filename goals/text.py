@@ -1,0 +1,55 @@
+"""Goals in words: target, value and n as the board reads them (Swedish number format)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from charts.numbers import format_n, format_share, format_value
+from goals.model import Goal
+from metrics.catalogue import CATALOGUE
+
+
+def _number(metric: str, value: float) -> str:
+    kind = CATALOGUE[metric].kind
+    if kind == "share":
+        # Targets are round numbers: "30 %" reads better than "30,0 %".
+        return format_share(value, decimals=0 if round(value * 100, 6).is_integer() else 1)
+    return format_value(value, kind)
+
+
+def target_text(goal: Goal) -> str:
+    """``"minst 100 % (gult från 90 %)"``; for a manual goal an empty string."""
+    if goal.kind != "measured" or goal.metric is None:
+        return ""
+    target, yellow = goal.target, goal.yellow
+    if goal.direction == "within" and isinstance(target, tuple) and isinstance(yellow, tuple):
+        green = f"{_number(goal.metric, target[0])}–{_number(goal.metric, target[1])}"
+        wide = f"{_number(goal.metric, yellow[0])}–{_number(goal.metric, yellow[1])}"
+        return f"mellan {green} (gult {wide})"
+    assert isinstance(target, int | float) and isinstance(yellow, int | float)
+    word = "minst" if goal.direction == "higher" else "högst"
+    return f"{word} {_number(goal.metric, target)} (gult från {_number(goal.metric, yellow)})"
+
+
+def value_text(goal: Goal, record: Mapping[str, Any]) -> str:
+    """The value judged, with its basis: ``"87,6 % (204 av 233)"``; ``"–"`` without one."""
+    if goal.metric is None:
+        return ""
+    metric = CATALOGUE[goal.metric]
+    if record.get("suppressed"):
+        return format_n(None, record.get("denominator"), suppressed=True)
+    value = record.get("value")
+    if value is None:
+        return "ingen uppgift"
+    shown = format_value(value, metric.kind)
+    if metric.kind == "share":
+        return f"{shown} ({format_n(record.get('numerator'), record.get('denominator'))})"
+    if metric.kind in ("median", "difference") and record.get("denominator") is not None:
+        return f"{shown} (n = {record['denominator']})"
+    return shown
+
+
+def filter_text(goal: Goal) -> str:
+    """``"kommun: Sigtuna"``; empty when the goal covers the whole project."""
+    return "; ".join(f"{header}: {', '.join(values)}" for header, values in goal.filters.items())
