@@ -1,0 +1,44 @@
+"""Lägesbild: the entry point. Wires navigation, the shared filters and the page furniture."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.filters import QUERY_KEYS, sidebar_filters
+from ui.layout import demo_notice, set_language_and_style
+from ui.state import get_store, load_snapshots
+
+_meeting = bool(
+    st.session_state.get(
+        "filter_meeting_mode", st.query_params.get(QUERY_KEYS["meeting_mode"]) == "1"
+    )
+)
+st.set_page_config(
+    page_title="Lägesbild",
+    page_icon=":material/dashboard:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if _meeting else "expanded",
+)
+
+store = get_store()
+snapshots = load_snapshots()
+
+PAGES = {
+    "Lägesbild": [
+        st.Page("views/oversikt.py", title="Översikt", icon=":material/home:", default=True),
+        st.Page("views/utfall.py", title="Utfall", icon=":material/call_split:"),
+        st.Page("views/kommuner.py", title="Kommuner", icon=":material/location_city:"),
+        st.Page("views/trender.py", title="Trender", icon=":material/show_chart:"),
+        st.Page("views/mal.py", title="Mål", icon=":material/flag:"),
+    ],
+    "Data": [
+        st.Page("views/datakvalitet.py", title="Datakvalitet", icon=":material/fact_check:"),
+        st.Page("views/definitioner.py", title="Definitioner", icon=":material/menu_book:"),
+        st.Page("views/ladda_upp.py", title="Ladda upp", icon=":material/upload_file:"),
+    ],
+}
+filters = sidebar_filters(snapshots)
+navigation = st.navigation(PAGES)
+set_language_and_style(filters.meeting_mode)
+demo_notice(store.has_demo_data())
+navigation.run()

@@ -1,0 +1,105 @@
+"""Every page through Streamlit's AppTest on the demo data, and its numbers against metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from charts.numbers import format_value
+from metrics.catalogue import CATALOGUE, compute_metrics
+from metrics.selection import apply_filters, latest_snapshot
+from store import Store
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = [
+    "views/utfall.py",
+    "views/kommuner.py",
+    "views/trender.py",
+    "views/datakvalitet.py",
+    "views/definitioner.py",
+    "views/ladda_upp.py",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'demo.db'}"
+    return url
+
+
+@pytest.fixture
+def app(demo_database, monkeypatch) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", demo_database)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def _metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_loads_the_demo_and_shows_the_metrics_layers_numbers(app, demo_database):
+    at = app.run()
+    assert not at.exception
+    assert any("fiktiva" in info.value for info in at.info)
+    expected = compute_metrics(latest_snapshot(Store(demo_database).load_snapshots()))
+    shown = _metric_values(at)
+    for metric_id in ("participants", "participants_ongoing", "participants_ended"):
+        row = expected.filter(pl.col("metric") == metric_id).row(0, named=True)
+        label = CATALOGUE[metric_id].label
+        assert shown[label] == format_value(row["value"], "count")
+    start = expected.filter(pl.col("metric") == "share_active_start").row(0, named=True)
+    assert shown[CATALOGUE["share_active_start"].label] == format_value(start["value"], "share")
+
+
+def test_filters_change_the_numbers_and_live_in_the_url(app, demo_database):
+    at = app.run()
+    at.multiselect(key="filter_municipalities").set_value(["Sigtuna"]).run()
+    assert not at.exception
+    assert at.query_params["kommun"] in ("Sigtuna", ["Sigtuna"])
+    cases = apply_filters(
+        latest_snapshot(Store(demo_database).load_snapshots()), municipalities=["Sigtuna"]
+    )
+    expected = compute_metrics(cases, ["participants"]).row(0, named=True)["value"]
+    assert _metric_values(at)["Deltagare"] == format_value(expected, "count")
+
+
+def test_a_copied_link_opens_the_same_view(app):
+    app.query_params["kommun"] = ["Sollentuna"]
+    app.query_params["kon"] = ["K"]
+    at = app.run()
+    assert not at.exception
+    assert at.multiselect(key="filter_municipalities").value == ["Sollentuna"]
+    assert at.multiselect(key="filter_genders").value == ["K"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_error(app, page):
+    at = app.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        assert figure["data"], f"{page}: a chart without traces"
+
+
+def test_municipality_page_bars_equal_the_comparison(app, demo_database):
+    from metrics.compare import compare_units
+
+    at = app.run()
+    at.switch_page("views/kommuner.py").run()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = next(t for t in figure["data"] if t["type"] == "bar")
+    cases = latest_snapshot(Store(demo_database).load_snapshots())
+    expected = compare_units(cases, "share_active_end").sort("unit")
+    shown = dict(zip(bars["y"], bars["x"], strict=True))
+    for row in expected.iter_rows(named=True):
+        label = next(k for k in shown if k.startswith(row["unit"]))
+        assert shown[label] == pytest.approx(row["value"])

@@ -1,0 +1,59 @@
+"""Choices, tables and sentences for the outcome page."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from charts.numbers import format_count, format_share, suppressed_text
+from metrics.flows import activity_to_activity, income_to_outcome, step_to_step
+
+FLOW_CHOICES = {
+    "Försörjning vid start → utfall": (income_to_outcome, "Från försörjning vid start till utfall"),
+    "Steg vid start → steg vid avslut": (step_to_step, "Från steg vid start till steg vid avslut"),
+    "Aktivitet vid start → vid avslut": (
+        activity_to_activity,
+        "Från aktivitet vid start till aktivitet vid avslut",
+    ),
+}
+
+
+def _count_column(frame: pl.DataFrame) -> pl.Expr:
+    return (
+        pl.when(pl.col("suppressed"))
+        .then(pl.lit(suppressed_text()))
+        .otherwise(pl.col("count").cast(pl.String))
+        .alias("Antal")
+    )
+
+
+def flow_table(flows: pl.DataFrame) -> pl.DataFrame:
+    return flows.select(
+        pl.col("source").alias("Från"), pl.col("target").alias("Till"), _count_column(flows)
+    )
+
+
+def matrix_table(matrix: pl.DataFrame) -> pl.DataFrame:
+    return matrix.select(
+        pl.col("step_start").alias("Steg vid start"),
+        pl.col("step_end").alias("Steg vid avslut"),
+        _count_column(matrix),
+    )
+
+
+def complementary_aid_text(outcomes: pl.DataFrame) -> str:
+    """How many of those who got sick or activity compensation still need some aid."""
+    sick = outcomes.filter(pl.col("outcome") == "sick_compensation")
+    if sick.height == 0:
+        return "Ingen avslutad deltagare har gått till sjuk- eller aktivitetsersättning."
+    if sick["suppressed"].any():
+        return (
+            "Andelen med kompletterande ekonomiskt bistånd bland dem med sjuk- eller "
+            "aktivitetsersättning visas inte: underlaget är för litet (<5)."
+        )
+    total = int(sick["count"].sum())
+    with_aid = int(sick.filter(pl.col("complementary_aid"))["count"].sum())
+    return (
+        f"Av {format_count(total)} deltagare som gått till sjuk- eller aktivitetsersättning har "
+        f"{format_count(with_aid)} ({format_share(with_aid / total)}) kompletterande "
+        "ekonomiskt bistånd."
+    )

@@ -1,0 +1,93 @@
+"""Texts and small tables for the overview page."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from charts.numbers import format_count, format_share, suppressed_text
+from metrics.outcomes import OUTCOME_DETAIL_LABELS, OUTCOME_LABELS, OUTCOMES
+from metrics.suppression import suppress_small_counts
+from ui.kpi import metric_row
+
+OVERVIEW_METRICS: tuple[str, ...] = (
+    "participants",
+    "participants_anonymous",
+    "participants_ongoing",
+    "participants_ended",
+    "share_active_start",
+    "share_active_end",
+    "activity_change_pp",
+)
+
+
+def _count_text(row: dict | None) -> str:
+    if row is None:
+        return "0"
+    if row.get("suppressed"):
+        return suppressed_text()
+    return format_count(row.get("value"))
+
+
+def participants_sentence(totals: pl.DataFrame) -> str:
+    """'175 deltagare samt 4 anonyma' — anonymous participants counted, but apart."""
+    participants = _count_text(metric_row(totals, "participants"))
+    anonymous_row = metric_row(totals, "participants_anonymous")
+    if anonymous_row and (anonymous_row.get("value") or anonymous_row.get("suppressed")):
+        return f"{participants} deltagare samt {_count_text(anonymous_row)} anonyma"
+    return f"{participants} deltagare"
+
+
+def ended_count(totals: pl.DataFrame) -> int | None:
+    row = metric_row(totals, "participants_ended")
+    return None if row is None or row.get("value") is None else int(row["value"])
+
+
+def suppress_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Suppress a plain count frame (a `count` column) as a one-level breakdown."""
+    if frame.height == 0:
+        return frame
+    as_metric = frame.rename({"count": "numerator"}).with_columns(metric=pl.lit("count"))
+    hidden = suppress_small_counts(as_metric)
+    return hidden.drop("metric").rename({"numerator": "count"})
+
+
+def outcome_table(outcomes: pl.DataFrame, ended_total: int | None) -> pl.DataFrame:
+    """Outcome and sub-category with count and share of ended; hidden counts read '<5'."""
+    ended = outcomes.filter(pl.col("outcome").is_in(list(OUTCOMES)))
+    shares = [
+        format_share(count / ended_total) if count is not None and ended_total else ""
+        for count in ended["count"]
+    ]
+    return ended.with_columns(pl.Series("_share", shares, pl.String)).select(
+        pl.col("outcome").replace_strict(OUTCOME_LABELS, default=None).alias("Utfall"),
+        pl.col("outcome_detail")
+        .replace_strict(OUTCOME_DETAIL_LABELS, default=None)
+        .fill_null("")
+        .alias("Delkategori"),
+        pl.when(pl.col("complementary_aid"))
+        .then(pl.lit("med kompletterande bistånd"))
+        .when(pl.col("complementary_aid").not_())
+        .then(pl.lit("utan kompletterande bistånd"))
+        .otherwise(pl.lit(""))
+        .alias("Bistånd"),
+        pl.when(pl.col("suppressed"))
+        .then(pl.lit(suppressed_text()))
+        .otherwise(pl.col("count").cast(pl.String))
+        .alias("Antal"),
+        pl.col("_share").alias("Andel av avslutade"),
+    )
+
+
+def changes_text(changes: dict) -> str:
+    if not changes.get("previous_month"):
+        return "Det finns bara en månad inläst, så det finns inget att jämföra med ännu."
+
+    def n(key: str) -> str:
+        value = changes.get(key, 0)
+        return suppressed_text() if 0 < value < 5 else format_count(value)
+
+    return (
+        f"Från {changes['previous_month']} till {changes['current_month']}: "
+        f"**{n('new')}** nya deltagare, **{n('ended')}** avslutade och **{n('changed_outcome')}** "
+        "med ändrat utfall."
+    )

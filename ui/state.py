@@ -1,0 +1,75 @@
+"""Streamlit glue for the store: one cached store per process, cached snapshot loads.
+
+The store is opened once per server process (``st.cache_resource``); snapshot frames are
+cached by the store's data version, so an import, replace or restore shows at once.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from store import Store
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store() -> Store:
+    return Store()
+
+
+def get_store() -> Store:
+    """The shared store; on an empty database the fictitious demo set is loaded first."""
+    store = _open_store()
+    if store.is_empty():
+        _load_demo(store)
+    return store
+
+
+def _load_demo(store: Store) -> None:
+    from demo.load import load_demo_set
+
+    with st.spinner("Databasen är tom: läser in det fiktiva demodatat …"):
+        load_demo_set(store)
+
+
+def data_version(store: Store) -> tuple:
+    """Changes whenever an import, replacement or restore changes what is current."""
+    return tuple((r.id, r.status) for r in store.history())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _snapshots(_store: Store, version: tuple) -> pl.DataFrame:
+    return _store.load_snapshots()
+
+
+def load_snapshots() -> pl.DataFrame:
+    """Every current snapshot of every month, as the metrics layer expects it."""
+    store = get_store()
+    return _snapshots(store, data_version(store))
+
+
+def imports_frame() -> pl.DataFrame:
+    """The import history as a frame (project, report_month, status, imported_at, ...)."""
+    records = get_store().history()
+    return pl.DataFrame(
+        {
+            "id": [r.id for r in records],
+            "project": [r.project for r in records],
+            "report_month": [r.report_month for r in records],
+            "status": [r.status for r in records],
+            "rows": [r.rows for r in records],
+            "file_name": [r.file_name for r in records],
+            "imported_by": [r.imported_by for r in records],
+            "imported_at": [r.imported_at for r in records],
+        },
+        schema={
+            "id": pl.Int64,
+            "project": pl.String,
+            "report_month": pl.String,
+            "status": pl.String,
+            "rows": pl.Int64,
+            "file_name": pl.String,
+            "imported_by": pl.String,
+            "imported_at": pl.Datetime("us", "UTC"),
+        },
+    )

@@ -1,0 +1,140 @@
+"""What the upload page needs: checking with progress, importing, and the import history.
+
+The page calls the same `ingest` and `store.importer` functions as `cli.py import`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from ingest import ValidationOutcome, read_and_validate, resolve_report_month
+from store import Store
+from store.importer import ImportOutcome, import_export
+
+STATUS_LABELS = {"current": "Aktuell", "replaced": "Ersatt"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    sha256: str
+    outcome: ValidationOutcome
+    summary: str
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    file_name: str
+    outcome: ImportOutcome
+
+
+def _progress_callback(bar):
+    def report(fraction: float, step: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=step)
+
+    return report
+
+
+def _summary(outcome: ValidationOutcome) -> str:
+    cases = outcome.cases
+    projects = sorted(cases["project"].unique().to_list()) if cases is not None else []
+    rows = cases.height if cases is not None else 0
+    return (
+        f"Filen klarade kontrollen: {rows} rader, insats {', '.join(projects)}. "
+        "Inga personuppgifter hittades."
+    )
+
+
+def validate_upload(data: bytes, file_name: str) -> CheckedUpload:
+    """Check a file once per content; later reruns reuse the result."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    cached: CheckedUpload | None = st.session_state.get("checked_upload")
+    if cached is not None and cached.sha256 == sha256:
+        return cached
+    bar = st.progress(0.0, text="Läser filen …")
+    outcome = read_and_validate(data, file_name, progress=_progress_callback(bar))
+    bar.empty()
+    checked = CheckedUpload(sha256, outcome, _summary(outcome) if outcome.ok else "")
+    st.session_state["checked_upload"] = checked
+    st.session_state.pop("upload_result", None)
+    return checked
+
+
+def suggested_month(outcome: ValidationOutcome, file_name: str) -> str | None:
+    month, _error = resolve_report_month(None, outcome, file_name)
+    return month
+
+
+def problems_table(outcome: ValidationOutcome) -> pl.DataFrame:
+    """One row per broken rule, with the rows as Excel numbers them and masked examples."""
+    return pl.DataFrame(
+        {
+            "Fel": [p.message for p in outcome.problems],
+            "Kolumn": [p.column or "" for p in outcome.problems],
+            "Antal rader": [p.count for p in outcome.problems],
+            "Rader (som i Excel)": [", ".join(map(str, p.rows)) for p in outcome.problems],
+            "Exempel": [", ".join(p.examples) for p in outcome.problems],
+        },
+        schema={
+            "Fel": pl.String,
+            "Kolumn": pl.String,
+            "Antal rader": pl.Int64,
+            "Rader (som i Excel)": pl.String,
+            "Exempel": pl.String,
+        },
+    )
+
+
+def run_import(
+    store: Store, data: bytes, file_name: str, month: str | None, *, replace: bool
+) -> UploadResult:
+    bar = st.progress(0.0, text="Importerar …")
+    outcome = import_export(
+        store,
+        data,
+        file_name,
+        month=month,
+        replace=replace,
+        actor="lokal",
+        progress=_progress_callback(bar),
+    )
+    bar.empty()
+    return UploadResult(file_name, outcome)
+
+
+def history_table(store: Store) -> pl.DataFrame:
+    records = store.history()
+    return pl.DataFrame(
+        {
+            "Import": [r.id for r in records],
+            "Insats": [r.project for r in records],
+            "Månad": [r.report_month for r in records],
+            "Rader": [r.rows for r in records],
+            "Status": [STATUS_LABELS.get(r.status, r.status) for r in records],
+            "Fil": [r.file_name for r in records],
+            "Importerad av": [r.imported_by for r in records],
+            "Importerad": [r.imported_at.strftime("%Y-%m-%d %H:%M") for r in records],
+        },
+        schema={
+            "Import": pl.Int64,
+            "Insats": pl.String,
+            "Månad": pl.String,
+            "Rader": pl.Int64,
+            "Status": pl.String,
+            "Fil": pl.String,
+            "Importerad av": pl.String,
+            "Importerad": pl.String,
+        },
+    )
+
+
+def restorable_imports(store: Store) -> dict[int, str]:
+    """Replaced imports that can be made current again, labelled for a select box."""
+    return {
+        r.id: f"Import {r.id}: {r.project} {r.report_month}, {r.file_name} ({r.rows} rader)"
+        for r in store.history()
+        if r.status == "replaced"
+    }

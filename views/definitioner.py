@@ -1,0 +1,18 @@
+"""Definitioner: the metric catalogue, the one definition behind every number."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.catalogue import catalogue_table, outcome_rules
+
+st.title("Definitioner")
+st.write(
+    "Varje siffra i Lägesbild kommer från en av definitionerna nedan. En andel räknas bara "
+    "över deltagare där uppgiften är känd, och visas med sin nämnare. Antal från 1 till 4 "
+    'visas som "<5" för att skydda deltagarna.'
+)
+st.dataframe(catalogue_table(), hide_index=True, width="stretch")
+
+st.subheader("Så avgörs utfallet för en avslutad deltagare")
+st.markdown(outcome_rules())

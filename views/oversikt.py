@@ -1,0 +1,63 @@
+"""Översikt: the first screen at the meeting: how many, where they went, what changed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.outcome_bars import outcome_bars
+from metrics.flows import outcome_breakdown
+from metrics.trends import changes_since_last_month
+from ui.filters import current_filters
+from ui.goals import show_summary
+from ui.kpi import show_kpi
+from ui.layout import chart_font_size, empty_state, show_chart
+from ui.overview import (
+    OVERVIEW_METRICS,
+    changes_text,
+    ended_count,
+    outcome_table,
+    participants_sentence,
+    suppress_counts,
+)
+from ui.selection import cached, metric_frame
+from ui.state import get_store
+
+filters = current_filters()
+st.title("Översikt")
+st.caption(filters.describe())
+
+totals = metric_frame(OVERVIEW_METRICS)
+st.markdown(f"#### {participants_sentence(totals)}")
+
+cols = st.columns(4)
+show_kpi(cols[0], totals, "participants")
+show_kpi(cols[1], totals, "participants_ongoing")
+show_kpi(cols[2], totals, "participants_ended")
+show_kpi(cols[3], totals, "participants_anonymous")
+
+st.subheader("I aktivitet vid start och vid avslut")
+cols = st.columns(3)
+show_kpi(cols[0], totals, "share_active_start")
+show_kpi(cols[1], totals, "share_active_end")
+show_kpi(cols[2], totals, "activity_change_pp")
+
+st.subheader("Utfall för avslutade deltagare")
+outcomes = suppress_counts(cached(outcome_breakdown))
+ended_total = ended_count(totals)
+if outcomes.height == 0:
+    empty_state("Inga avslutade deltagare i urvalet ännu, så det finns inga utfall att visa.")
+else:
+    show_chart(
+        outcome_bars(outcomes, total=ended_total, font_size=chart_font_size(filters.meeting_mode)),
+        outcome_table(outcomes, ended_total),
+        "Utfall för avslutade deltagare",
+        alt="Stapeldiagram: antal och andel avslutade deltagare per utfall.",
+        key="outcomes",
+    )
+
+st.subheader("Målen")
+show_summary(get_store())
+
+st.subheader("Sedan förra månaden")
+changes = cached(changes_since_last_month, over_months=True)
+st.write(changes_text(changes))
