@@ -7,7 +7,7 @@ import polars as pl
 
 from exports.tables import to_csv_bytes, to_xlsx_bytes
 
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
 def _frame() -> pl.DataFrame:

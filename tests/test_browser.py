@@ -1,0 +1,166 @@
+"""The real app in headless Chromium: every page renders, draws its charts, speaks Swedish,
+passes axe-core's WCAG 2.1 A/AA rules and can be reached by keyboard."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests import browser as harness
+
+MIN_PAGES = 6
+
+
+@pytest.fixture(scope="session")
+def browser_prerequisites() -> None:
+    missing = harness.missing_prerequisites()
+    if missing:
+        reason = "Webbläsartestet kräver: " + "; ".join(missing)
+        if os.environ.get("LAGESBILD_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def app(browser_prerequisites: None) -> Iterator[harness.RunningApp]:
+    with harness.running_app() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def chromium(browser_prerequisites: None) -> Iterator[Browser]:
+    with harness.chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    page = harness.new_page(chromium)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
+@pytest.fixture
+def nav_pages(app: harness.RunningApp, page: Page) -> list[harness.NavPage]:
+    harness.open_app_page(page, app.base_url + "/")
+    return harness.discover_pages(page)
+
+
+def page_problems(page: Page) -> list[str]:
+    """Everything wrong with the page that is open, as readable lines."""
+    problems = [f"felruta: {text}" for text in harness.error_messages(page)]
+
+    counts = harness.chart_trace_counts(page)
+    problems += [
+        f"diagram nr {index + 1} av {len(counts)} ritade inga serier"
+        for index, count in enumerate(counts)
+        if count == 0
+    ]
+
+    lang = harness.html_lang(page)
+    if lang != "sv":
+        problems.append(f'<html lang="{lang}">, väntade "sv"')
+
+    blocking, allowed = harness.blocking_violations(harness.run_axe(page))
+    problems += [f"axe {violation.describe()}" for violation in blocking]
+    for violation in allowed:
+        print(f"tillåten (Streamlits egen markup): {violation.describe()}")
+    return problems
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_every_page_renders_charts_and_passes_axe(
+    app: harness.RunningApp, page: Page, nav_pages: list[harness.NavPage], subtests: pytest.Subtests
+) -> None:
+    assert len(nav_pages) >= MIN_PAGES, f"navigeringen visar bara {nav_pages}"
+    for nav_page in nav_pages:
+        with subtests.test(msg=nav_page.slug, url=nav_page.url):
+            log_offset = app.log_size()
+            harness.open_app_page(page, nav_page.url)
+            # The screenshot is taken first so that a failing page can be looked at.
+            shot = harness.save_screenshot(page, nav_page.slug)
+            problems = page_problems(page)
+            assert not problems, (
+                f"{nav_page.label} ({nav_page.url}), bild: {shot}\n  "
+                + "\n  ".join(problems)
+                + f"\n--- appens logg för sidan ---\n{app.log_since(log_offset)}"
+            )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_tab_reaches_sidebar_filters_and_page_links(app: harness.RunningApp, page: Page) -> None:
+    harness.open_app_page(page, app.base_url + "/")
+    stops = harness.tab_through(page)
+    trail = "\n  ".join(stop.description for stop in stops)
+
+    assert len({stop.description for stop in stops}) > 1, f"fokus flyttades inte:\n  {trail}"
+    assert any(stop.is_nav_link and stop.visible for stop in stops), (
+        f"Tab nådde ingen synlig sidlänk:\n  {trail}"
+    )
+    assert any(stop.in_sidebar_filters and stop.visible for stop in stops), (
+        f"Tab nådde inget synligt filter i sidopanelen:\n  {trail}"
+    )
+
+
+# The allow-list and page names are plain logic: checked without a browser.
+
+
+def _node(target: str, *within: str) -> harness.AxeNode:
+    return harness.AxeNode(target=target, within=within)
+
+
+def test_allow_list_exempts_only_the_named_rule_inside_the_named_widget() -> None:
+    allow = (harness.AllowedViolation("list", "stSidebarNavItems", "Streamlits navigering"),)
+    nav_ul = _node("ul", "stSidebarNavItems", "stSidebarNav", "stSidebar")
+    own_ul = _node("#main ul", "stMarkdownContainer", "stMain")
+    found = [
+        harness.AxeViolation("list", "serious", "Lista", (nav_ul,)),
+        harness.AxeViolation("list", "serious", "Lista", (own_ul,)),
+        harness.AxeViolation("color-contrast", "critical", "Kontrast", (nav_ul,)),
+        harness.AxeViolation("region", "moderate", "Landmärke", (own_ul,)),
+    ]
+
+    blocking, allowed = harness.blocking_violations(found, allow)
+
+    assert [(v.rule_id, v.nodes) for v in blocking] == [
+        ("list", (own_ul,)),
+        ("color-contrast", (nav_ul,)),
+    ]
+    assert [v.nodes for v in allowed] == [(nav_ul,)]
+
+
+def test_allow_list_keeps_the_rest_of_a_partly_allowed_violation() -> None:
+    allow = (harness.AllowedViolation("listitem", "stSidebarNavItems", "Streamlits navigering"),)
+    nav_li = _node("nav li", "stSidebarNavItems")
+    own_li = _node("#main li", "stMain")
+    found = [harness.AxeViolation("listitem", "serious", "Listpost", (nav_li, own_li))]
+
+    blocking, allowed = harness.blocking_violations(found, allow)
+
+    assert [v.nodes for v in blocking] == [(own_li,)]
+    assert len(allowed) == 1
+
+
+def test_every_allow_list_entry_is_narrow_and_explained() -> None:
+    for entry in harness.STREAMLIT_CHROME_ALLOW_LIST:
+        assert entry.rule_id and entry.within.startswith("st") and entry.reason
+
+
+@pytest.mark.parametrize(
+    ("url", "slug"),
+    [
+        ("http://127.0.0.1:8501/", "start"),
+        ("http://127.0.0.1:8501/utfall", "utfall"),
+        ("http://127.0.0.1:8501/ladda_upp", "ladda_upp"),
+        ("http://127.0.0.1:8501/a/b c", "a_b_c"),
+    ],
+)
+def test_page_slug_is_a_safe_file_name(url: str, slug: str) -> None:
+    assert harness.NavPage(label="x", url=url).slug == slug
