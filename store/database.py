@@ -23,6 +23,9 @@ def database_url(url: str | None = None) -> str:
 def create_engine(url: str) -> sa.Engine:
     """An engine for the store; SQLite gets WAL (readers beside one writer) and foreign keys."""
     parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql":
+        # The installed driver is psycopg 3; SQLAlchemy would otherwise look for psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True)
     database = parsed.database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import polars as pl
@@ -315,3 +316,35 @@ def test_audit_entries_are_kept_newest_first_and_filtered_by_day(store: Store) -
     today = entries[0]["at"].date()
     assert len(store.audit_entries(since=today)) == 2
     assert store.audit_entries(since=date(today.year + 1, 1, 1)) == []
+
+
+def test_threads_sharing_one_store_see_each_others_imports(store: Store) -> None:
+    """The app shares one store between sessions: writes and reads from threads interleave."""
+    errors: list[BaseException] = []
+    months = [f"2020-{m:02d}" for m in range(1, 9)]
+
+    def write() -> None:
+        try:
+            for month in months:
+                save(store, canonical([case("A1"), case("A2")]), month)
+        except BaseException as exc:
+            errors.append(exc)
+
+    def read() -> None:
+        try:
+            for _ in range(8):
+                loaded = store.load_snapshots()
+                # Each import is whole or absent: never a part of one.
+                assert loaded.height % 2 == 0
+                store.history()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write), threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert sorted(store.load_snapshots().get_column("report_month").unique()) == months

@@ -81,13 +81,13 @@ def show_goal(goal: Goal, record: Mapping[str, Any], history: list[dict]) -> Non
             details.append(filter_text(goal))
         if record.get("month"):
             details.append(f"Rapportmånad {record['month']}")
-        st.caption(" · ".join(details))
+        st.markdown(" · ".join(details))
         if goal.kind == "measured" and goal.metric is not None:
             metric = CATALOGUE[goal.metric]
             st.markdown(
                 f"**{metric.label}:** {value_text(goal, record)} — mål: {target_text(goal)}"
             )
-            st.caption(f"Definition: {metric.definition}")
+            st.markdown(f"Definition: {metric.definition}")
         elif goal.assessed is not None:
             st.markdown(f"Bedömt {goal.assessed.isoformat()}")
         if goal.description:
@@ -164,7 +164,7 @@ def _goal_form(key: str, goal: Goal | None, projects: list[str]) -> dict[str, An
             index=list(DIRECTIONS).index(goal.direction) if goal and goal.direction else 0,
             format_func=DIRECTION_LABELS.__getitem__,
         )
-        st.caption("Andelar anges som decimaltal: 0,9 betyder 90 %.")
+        st.markdown("Andelar anges som decimaltal: 0,9 betyder 90 %.")
         target = goal.target if goal else None
         yellow = goal.yellow if goal else None
         cols = st.columns(4)
@@ -258,7 +258,7 @@ def admin_panel(store: Store, goals: list[Goal], projects: list[str]) -> None:
                     "Mål att ändra", list(titles), format_func=titles.__getitem__, key="goal_edit"
                 )
                 goal = next(g for g in goals if g.id == chosen)
-                st.caption(
+                st.markdown(
                     "En ändring gäller från nästa månad som bedöms; redan bedömda månader "
                     "behåller sin status. Ändringen loggas."
                 )

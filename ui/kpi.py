@@ -27,7 +27,7 @@ def show_kpi(container, frame: pl.DataFrame, metric_id: str, *, label: str | Non
         label = f"{label} (procentenheter)"
     container.metric(label, value, help=definition(metric_id))
     if metric.kind in ("share", "median", "difference"):
-        container.caption(basis_text(row, metric.kind))
+        container.markdown(basis_text(row, metric.kind))
 
 
 def basis_text(row: dict, kind: str) -> str:

@@ -32,7 +32,6 @@ h1 { font-size: 2.8rem !important; }
 _BASE_CSS = """
 <style>
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #555555; }
 </style>
 """
 

@@ -70,7 +70,7 @@ else:
         .pivot(on=unit, index="label", values="pct", sort_columns=True)
         .rename({"label": "Uppgift"})
     )
-    st.caption("Procent ifyllt. Låga värden betyder att uppgiften ofta saknas i exporten.")
+    st.markdown("Procent ifyllt. Låga värden betyder att uppgiften ofta saknas i exporten.")
     show_table(wide, "Ifyllda uppgifter", key="completeness")
 
 st.subheader("Uppgifter som är okända")

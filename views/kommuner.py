@@ -25,7 +25,7 @@ from ui.selection import cached, metric_frame
 filters = current_filters()
 font_size = chart_font_size(filters.meeting_mode)
 st.title("Kommuner")
-st.caption(filters.describe())
+st.markdown(filters.describe())
 st.write(
     "Antalen är små, så en skillnad på tio procentenheter kan vara slump. Varje andel visas "
     "med sitt 95 %-intervall. I trattdiagrammet är en kommun utanför 99,8 %-gränsen markerad "
@@ -82,7 +82,7 @@ else:
     )
 
 st.subheader(f"Alla mått per {unit_label.lower()}")
-st.caption(
+st.markdown(
     "▲ över och ▼ under helheten betyder att hela 95 %-intervallet ligger på den sidan; "
     "utan pil kan skillnaden vara slump. n är nämnaren."
 )

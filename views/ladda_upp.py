@@ -33,7 +33,7 @@ if upload is not None:
     checked = validate_upload(data, upload.name)
     outcome = checked.outcome
     st.subheader("Förhandsvisning")
-    st.caption(f"De första raderna av {outcome.rows_read} i filen, som de lästes in.")
+    st.markdown(f"De första raderna av {outcome.rows_read} i filen, som de lästes in.")
     st.dataframe(outcome.preview, hide_index=True, width="stretch")
 
     st.subheader("Kontroll")

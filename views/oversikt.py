@@ -24,7 +24,7 @@ from ui.state import get_store
 
 filters = current_filters()
 st.title("Översikt")
-st.caption(filters.describe())
+st.markdown(filters.describe())
 
 totals = metric_frame(OVERVIEW_METRICS)
 st.markdown(f"#### {participants_sentence(totals)}")

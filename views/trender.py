@@ -13,7 +13,7 @@ from ui.trends import GROUP_CHOICES, trend_table
 
 filters = current_filters()
 st.title("Trender")
-st.caption(filters.describe() + " Varje punkt är en månads ögonblicksbild.")
+st.markdown(filters.describe() + " Varje punkt är en månads ögonblicksbild.")
 
 left, right = st.columns(2)
 metric_id = (

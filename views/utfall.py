@@ -16,7 +16,7 @@ from ui.selection import cached, metric_frame
 filters = current_filters()
 font_size = chart_font_size(filters.meeting_mode)
 st.title("Utfall")
-st.caption(filters.describe())
+st.markdown(filters.describe())
 
 st.subheader("Flöden")
 choice = st.radio("Visa flödet", list(FLOW_CHOICES), horizontal=True)
