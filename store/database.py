@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -35,23 +37,19 @@ def create_engine(url: str) -> sa.Engine:
             "ange till exempel sqlite:///data/lagesbild.db."
         )
     Path(database).parent.mkdir(parents=True, exist_ok=True)
-    # A fresh connection per use: a pooled sqlite3 connection can go on seeing the file as
-    # it was before a write made through the ADBC driver's own copy of SQLite.
-    engine = sa.create_engine(parsed, poolclass=sa.NullPool)
-    lock = sqlite_lock(parsed)
-
-    @sa.event.listens_for(engine, "checkout")
-    def _hold(*_args) -> None:  # type: ignore[no-untyped-def]
-        lock.acquire()
-
-    @sa.event.listens_for(engine, "checkin")
-    def _release(*_args) -> None:  # type: ignore[no-untyped-def]
-        lock.release()
+    # No pooling: a connection lives only while it is used, and holds the file's lock for
+    # its whole life (see ``sqlite_lock``).
+    engine = sa.create_engine(
+        parsed,
+        poolclass=sa.NullPool,
+        connect_args={"factory": _locked_connection_class(sqlite_lock(parsed))},
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -65,15 +63,44 @@ _SQLITE_LOCKS_GUARD = threading.Lock()
 def sqlite_lock(url: sa.URL) -> threading.RLock:
     """The one lock of this process for a SQLite file.
 
-    Python's ``sqlite3`` and the ADBC driver each bring their own copy of SQLite, and the
-    file locks SQLite relies on do not separate two copies within one process (POSIX locks
-    belong to the process, and closing any handle drops them all). So within a process every
-    use of the file, through either copy, takes this lock; between processes SQLite's own
-    locking still applies.
+    Python's ``sqlite3`` and the ADBC driver each bring their own copy of SQLite. SQLite
+    keeps its connections within one process apart by bookkeeping inside the library, not by
+    file locks (POSIX locks belong to the process, and closing any handle drops them all),
+    so two copies cannot see each other: a connection of one copy that closes believes it
+    is the last one and removes the WAL file under the other copy's feet. Hence, within a
+    process, connections of only one copy are open at a time: each connection is opened and
+    closed while holding this lock. Between processes SQLite's own locking applies.
     """
     key = str(Path(str(url.database)).resolve())
     with _SQLITE_LOCKS_GUARD:
         return _SQLITE_LOCKS.setdefault(key, threading.RLock())
+
+
+def _locked_connection_class(lock: threading.RLock) -> type[sqlite3.Connection]:
+    """``sqlite3`` connections that hold ``lock`` from opening until they are closed."""
+
+    class LockedConnection(sqlite3.Connection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            lock.acquire()
+            self._holds_lock = True
+            try:
+                super().__init__(*args, **kwargs)
+            except BaseException:
+                self._release()
+                raise
+
+        def _release(self) -> None:
+            if self._holds_lock:
+                self._holds_lock = False
+                lock.release()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._release()
+
+    return LockedConnection
 
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:

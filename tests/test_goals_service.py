@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from dataclasses import replace
 from datetime import date
@@ -12,7 +11,6 @@ import polars as pl
 import pytest
 
 import cli
-from goals.cli import add_goal_commands
 from goals.model import Goal
 from goals.service import (
     create_goal,
@@ -186,8 +184,6 @@ def test_demo_goals_show_every_colour_on_the_demo_data(sqlite_url: str) -> None:
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     parser = cli.build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    add_goal_commands(commands)
     try:
         parsed = parser.parse_args(args)
         code = parsed.handler(parsed)
