@@ -31,7 +31,7 @@ _SQLITE_BATCH_ROWS = str(2**31 - 2)
 
 
 class BulkConnection:
-    """One ADBC connection with an open transaction; ``commit`` or it is rolled back."""
+    """One ADBC connection; with ``write`` a transaction is open until commit or rollback."""
 
     def __init__(self, url: sa.URL, *, write: bool = False) -> None:
         self.backend = url.get_backend_name()
@@ -42,12 +42,12 @@ class BulkConnection:
             # and BEGIN IMMEDIATE takes the write lock before any work is done.
             self._conn = driver.connect(str(url.database), autocommit=True)
             self._dialect: Dialect = sqlite.dialect()
-            self.execute_sql("PRAGMA busy_timeout = 10000")
-            # In WAL mode NORMAL is safe from corruption and skips an fsync per commit.
-            self.execute_sql("PRAGMA synchronous = NORMAL")
-            self._in_transaction = write
-            if write:
-                self.execute_sql("BEGIN IMMEDIATE")
+            self._in_transaction = False
+            try:
+                self._prepare_sqlite(write)
+            except BaseException:
+                self._conn.close()
+                raise
         elif self.backend == "postgresql":
             from adbc_driver_postgresql import dbapi as driver
 
@@ -55,6 +55,16 @@ class BulkConnection:
             self._dialect = postgresql.psycopg.dialect(paramstyle="numeric_dollar")
         else:
             raise ValueError(f"Databastypen {self.backend} stöds inte (SQLite, PostgreSQL).")
+
+    def _prepare_sqlite(self, write: bool) -> None:
+        self.execute_sql("PRAGMA busy_timeout = 10000")
+        # In WAL mode NORMAL is safe from corruption and skips an fsync per commit.
+        self.execute_sql("PRAGMA synchronous = NORMAL")
+        if write:
+            # Room for the pages a large import touches, instead of spilling them early.
+            self.execute_sql("PRAGMA cache_size = -65536")
+            self.execute_sql("BEGIN IMMEDIATE")
+            self._in_transaction = True
 
     def execute(self, statement: sa.Executable) -> list[tuple[Any, ...]]:
         """Run a Core statement; rows it returns (RETURNING, SELECT) as tuples."""
@@ -109,6 +119,14 @@ class BulkConnection:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def load_driver(url: sa.URL) -> None:
+    """Import the ADBC driver now, so the first import does not pay for loading it."""
+    if url.get_backend_name() == "sqlite":
+        import adbc_driver_sqlite.dbapi  # noqa: F401
+    elif url.get_backend_name() == "postgresql":
+        import adbc_driver_postgresql.dbapi  # noqa: F401
 
 
 def _libpq_uri(url: sa.URL) -> str:

@@ -46,6 +46,7 @@ class Store:
         self.engine: sa.Engine = create_engine(self.url)
         self._bulk_url = self.engine.url
         upgrade(self.engine)
+        bulk.load_driver(self._bulk_url)
         self._read_workers = max(1, min(4, os.cpu_count() or 1))
 
     def close(self) -> None:

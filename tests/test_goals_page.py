@@ -102,7 +102,7 @@ def test_goals_show_status_as_symbol_and_word_with_value_n_and_definition(page) 
     assert "minst 100 % (gult från 90 %)" in text
     assert "Undertecknad av alla parter." in text
     assert "2019-01" in text and "2019-02" in text  # the monthly history
-    assert any("Definition:" in c.value for c in at.caption)
+    assert any("Definition:" in m.value for m in at.markdown)
 
 
 def test_administrator_edits_a_target_in_the_page(page) -> None:
