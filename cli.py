@@ -7,37 +7,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
-
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-class SwedishArgumentParser(argparse.ArgumentParser):
-    """argparse that exits with our usage code and speaks Swedish in its own errors."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"Fel i kommandot: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def _month(value: str) -> str:
-    if not MONTH_PATTERN.match(value):
-        raise argparse.ArgumentTypeError(f"ogiltig månad '{value}', ange ÅÅÅÅ-MM")
-    return value
-
-
-def _open_store():
-    from store import Store
-
-    return Store()
+from commandline import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    SwedishArgumentParser,
+    open_store,
+    report_month,
+)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -49,7 +30,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Filen finns inte: {path}", file=sys.stderr)
         return EXIT_USAGE
     outcome = import_export(
-        _open_store(),
+        open_store(),
         path.read_bytes(),
         path.name,
         month=args.month,
@@ -78,7 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    records = _open_store().history()
+    records = open_store().history()
     if args.format == "json":
         rows = [
             {
@@ -114,7 +95,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from store import ImportNotFound
 
     try:
-        record = _open_store().restore(args.import_id, actor=args.actor)
+        record = open_store().restore(args.import_id, actor=args.actor)
     except ImportNotFound:
         print(f"Det finns ingen import med id {args.import_id}.", file=sys.stderr)
         return EXIT_REFUSED
@@ -144,7 +125,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             print(f"Okänd uppdelning '{name}'. Välj bland: {allowed}.", file=sys.stderr)
             return EXIT_USAGE
         by.append(field)
-    snapshots = _open_store().load_snapshots(project=args.project)
+    snapshots = open_store().load_snapshots(project=args.project)
     if snapshots.height == 0:
         print(
             "Det finns inga inlästa exporter" + (f" för {args.project}." if args.project else "."),
@@ -173,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="importera en ärendeexport (CSV eller XLSX)")
     imp.add_argument("file", help="exportfilen")
-    imp.add_argument("--month", type=_month, help="rapportmånad ÅÅÅÅ-MM")
+    imp.add_argument("--month", type=report_month, help="rapportmånad ÅÅÅÅ-MM")
     imp.add_argument("--replace", action="store_true", help="ersätt en redan importerad månad")
     imp.set_defaults(handler=cmd_import)
 
@@ -193,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FÄLT",
         help="uppdelning: kommun, stadsdel, kon, aldersgrupp, utrikes_fodd, insats, rapportmanad",
     )
-    kpis.add_argument("--month", type=_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
+    kpis.add_argument("--month", type=report_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
     kpis.add_argument(
         "--suppress",
         type=int,

@@ -8,27 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
-
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def _month(value: str) -> str:
-    if not _MONTH.match(value):
-        raise argparse.ArgumentTypeError(f"ogiltig månad '{value}', ange ÅÅÅÅ-MM")
-    return value
-
-
-def _open_store():  # type: ignore[no-untyped-def]
-    from store import Store
-
-    return Store()
+from commandline import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, open_store, report_month
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -40,7 +23,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Filen finns inte: {path}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        counts = import_goals(_open_store(), path, getattr(args, "actor", None) or "lokal")
+        counts = import_goals(open_store(), path, getattr(args, "actor", None) or "lokal")
     except GoalDefinitionError as exc:
         print(f"Målen i {path.name} lästes inte in; inget har ändrats.", file=sys.stderr)
         for message in exc.messages:
@@ -56,7 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from goals.service import export_goals, list_goals
 
-    store = _open_store()
+    store = open_store()
     if not list_goals(store, args.project):
         print("Det finns inga mål att exportera.", file=sys.stderr)
         return EXIT_REFUSED
@@ -89,7 +72,7 @@ def _table(records: list[dict], store) -> str:  # type: ignore[no-untyped-def]
 def cmd_status(args: argparse.Namespace) -> int:
     from goals.service import goal_statuses
 
-    store = _open_store()
+    store = open_store()
     records = goal_statuses(store, args.project, args.month, suppress=args.suppress)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
@@ -117,7 +100,7 @@ def add_goal_commands(subparsers: argparse._SubParsersAction) -> None:
 
     status = commands.add_parser("status", help="målens status i trafikljusmodellen")
     status.add_argument("--project", help="bara denna insats")
-    status.add_argument("--month", type=_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
+    status.add_argument("--month", type=report_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
     status.add_argument("--format", choices=("json", "table"), default="table")
     status.add_argument(
         "--suppress", type=int, default=5, metavar="N", help="dölj antal under N (0 = av)"

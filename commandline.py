@@ -1,0 +1,40 @@
+"""What every command of `cli.py` shares: exit codes, the Swedish parser, month arguments."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from store import Store
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    """argparse that exits with our usage code and speaks Swedish in its own errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"Fel i kommandot: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def report_month(value: str) -> str:
+    """argparse type for `--month`: a report month written ÅÅÅÅ-MM."""
+    if not MONTH_PATTERN.match(value):
+        raise argparse.ArgumentTypeError(f"ogiltig månad '{value}', ange ÅÅÅÅ-MM")
+    return value
+
+
+def open_store() -> Store:
+    """The store the command line works on (DATABASE_URL, else the SQLite file)."""
+    from store import Store
+
+    return Store()
