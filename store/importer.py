@@ -42,12 +42,17 @@ def import_export(
     replace: bool = False,
     actor: str = "lokal",
     progress: Progress | None = None,
+    checked: ValidationOutcome | None = None,
 ) -> ImportOutcome:
     """Validate an export and store it as this month's snapshot of each project in it.
 
     The same bytes twice is a no-op; a month that already has a snapshot is only replaced
     with ``replace=True`` (the old one is kept and can be restored); a refused file stores
     nothing and the refusal is audited without any of the file's content.
+
+    ``checked`` is the outcome of ``read_and_validate`` on these same bytes, when the
+    caller already has it (the upload page checks a file before the user imports it), so a
+    large file is not read and checked twice.
     """
     report = progress or (lambda fraction, step: None)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -61,7 +66,7 @@ def import_export(
             stored,
         )
 
-    validation = read_and_validate(
+    validation = checked or read_and_validate(
         data,
         file_name,
         progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),

@@ -14,6 +14,7 @@ import streamlit as st
 from ingest import ValidationOutcome, read_and_validate, resolve_report_month
 from store import Store
 from store.importer import ImportOutcome, import_export
+from ui.state import imports_frame
 
 STATUS_LABELS = {"current": "Aktuell", "replaced": "Ersatt"}
 
@@ -89,7 +90,13 @@ def problems_table(outcome: ValidationOutcome) -> pl.DataFrame:
 
 
 def run_import(
-    store: Store, data: bytes, file_name: str, month: str | None, *, replace: bool
+    store: Store,
+    data: bytes,
+    checked: CheckedUpload,
+    file_name: str,
+    month: str | None,
+    *,
+    replace: bool,
 ) -> UploadResult:
     bar = st.progress(0.0, text="Importerar …")
     outcome = import_export(
@@ -100,34 +107,26 @@ def run_import(
         replace=replace,
         actor="lokal",
         progress=_progress_callback(bar),
+        checked=checked.outcome,
     )
     bar.empty()
     return UploadResult(file_name, outcome)
 
 
-def history_table(store: Store) -> pl.DataFrame:
-    records = store.history()
-    return pl.DataFrame(
-        {
-            "Import": [r.id for r in records],
-            "Insats": [r.project for r in records],
-            "Månad": [r.report_month for r in records],
-            "Rader": [r.rows for r in records],
-            "Status": [STATUS_LABELS.get(r.status, r.status) for r in records],
-            "Fil": [r.file_name for r in records],
-            "Importerad av": [r.imported_by for r in records],
-            "Importerad": [r.imported_at.strftime("%Y-%m-%d %H:%M") for r in records],
-        },
-        schema={
-            "Import": pl.Int64,
-            "Insats": pl.String,
-            "Månad": pl.String,
-            "Rader": pl.Int64,
-            "Status": pl.String,
-            "Fil": pl.String,
-            "Importerad av": pl.String,
-            "Importerad": pl.String,
-        },
+def history_table() -> pl.DataFrame:
+    """The import history as users read it, newest first."""
+    return imports_frame().select(
+        pl.col("id").alias("Import"),
+        pl.col("project").alias("Insats"),
+        pl.col("report_month").alias("Månad"),
+        pl.col("rows").alias("Rader"),
+        pl.col("status").replace_strict(STATUS_LABELS, default=pl.col("status")).alias("Status"),
+        pl.col("file_name").alias("Fil"),
+        pl.col("imported_by").alias("Importerad av"),
+        pl.col("imported_at")
+        .dt.convert_time_zone("Europe/Stockholm")
+        .dt.strftime("%Y-%m-%d %H:%M")
+        .alias("Importerad"),
     )
 
 

@@ -56,7 +56,7 @@ if upload is not None:
         )
         if st.button("Importera", type="primary"):
             st.session_state["upload_result"] = run_import(
-                store, data, upload.name, month or None, replace=False
+                store, data, checked, upload.name, month or None, replace=False
             )
         result = st.session_state.get("upload_result")
         if result is not None and result.file_name == upload.name:
@@ -69,7 +69,7 @@ if upload is not None:
                 confirm = st.checkbox("Jag vill ersätta den befintliga månaden")
                 if st.button("Ersätt", disabled=not confirm):
                     st.session_state["upload_result"] = run_import(
-                        store, data, upload.name, month or None, replace=True
+                        store, data, checked, upload.name, month or None, replace=True
                     )
                     st.rerun()
             else:
@@ -77,7 +77,7 @@ if upload is not None:
 
 st.divider()
 st.subheader("Importhistorik")
-history = history_table(store)
+history = history_table()
 if history.height == 0:
     st.info("Inga importer ännu.", icon=":material/info:")
 else:
