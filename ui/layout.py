@@ -80,6 +80,8 @@ def show_chart(
         fig,
         key=f"chart_{key}",
         alt=alt,
+        # Our own layout (dark text, meeting-mode sizes), not Streamlit's lighter theme.
+        theme=None,
         config={
             "displaylogo": False,
             "locale": "sv",

@@ -39,7 +39,7 @@ st.subheader("I aktivitet vid start och vid avslut")
 cols = st.columns(3)
 show_kpi(cols[0], totals, "share_active_start")
 show_kpi(cols[1], totals, "share_active_end")
-show_kpi(cols[2], totals, "activity_change_pp")
+show_kpi(cols[2], totals, "activity_change_pp", label="Förändring")
 
 st.subheader("Utfall för avslutade deltagare")
 outcomes = suppress_counts(cached(outcome_breakdown))
