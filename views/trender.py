@@ -16,16 +16,7 @@ st.title("Trender")
 st.markdown(filters.describe() + " Varje punkt är en månads ögonblicksbild.")
 
 left, right = st.columns(2)
-metric_id = (
-    left.selectbox(
-        "Mått",
-        list(CATALOGUE),
-        format_func=lambda m: CATALOGUE[m].label,
-        index=None,
-        placeholder="Välj ett mått",
-    )
-    or "participants"
-)
+metric_id = left.selectbox("Mått", list(CATALOGUE), format_func=lambda m: CATALOGUE[m].label)
 group_label = right.radio("Visa", list(GROUP_CHOICES), horizontal=True)
 group = GROUP_CHOICES[group_label]
 metric = CATALOGUE[metric_id]
