@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import plotly.graph_objects as go
@@ -17,7 +18,7 @@ from charts.layout import (
     new_figure,
 )
 from charts.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
-from charts.palette import NEUTRAL_DARK, hex_to_rgba, series_style
+from charts.palette import NEUTRAL_DARK, SERIES_COLOURS, hex_to_rgba
 from ingest.schema import CODE_LABELS, FIELDS_BY_NAME, STEPS
 
 
@@ -25,10 +26,14 @@ def sankey(
     flows: pl.DataFrame | pl.LazyFrame,
     title: str,
     *,
+    node_colours: Mapping[str, str] | None = None,
     font_size: int = DEFAULT_FONT_SIZE,
     threshold: int = SUPPRESSION_THRESHOLD,
 ) -> go.Figure:
     """Flows between labelled states; nodes carry their count, links count and share.
+
+    ``node_colours`` fixes the colour of named nodes (e.g. the outcomes, so they look the
+    same as in the outcome bars); other nodes take the palette in order.
 
     Nodes are taken in order of first appearance (sources first). A node's count is the
     larger of what flows in and out, so start and end nodes both show their size. Hidden
@@ -50,7 +55,10 @@ def sankey(
     outflow = dict(shown.group_by("source").agg(pl.col("count").sum()).iter_rows())
     inflow = dict(shown.group_by("target").agg(pl.col("count").sum()).iter_rows())
     sizes = [max(outflow.get(n, 0), inflow.get(n, 0)) for n in nodes]
-    colours = [series_style(i)[0] for i in range(len(nodes))]
+    fixed = node_colours or {}
+    taken = {v.upper() for v in fixed.values()}
+    free = itertools.cycle([c for c in SERIES_COLOURS if c.upper() not in taken] or SERIES_COLOURS)
+    colours = [fixed.get(n) or next(free) for n in nodes]
 
     sources = shown.get_column("source").to_list()
     targets = shown.get_column("target").to_list()

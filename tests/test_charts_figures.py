@@ -437,3 +437,16 @@ def test_font_size_scales_the_layout() -> None:
 def test_lazy_frames_are_accepted() -> None:
     fig = interval_bars(_comparison().lazy(), "Kommun", "Andel")
     assert fig.data[0].x[0] == pytest.approx(12 / 44)
+
+
+def test_sankey_takes_fixed_colours_for_named_nodes():
+    from charts.figures import sankey
+
+    flows = pl.DataFrame(
+        {"source": ["Bistånd", "Bistånd"], "target": ["Självförsörjande", "Okänt"], "count": [8, 6]}
+    )
+    fig = sankey(flows, "Flöde", node_colours={"Självförsörjande": "#009E73"})
+    labels = [label.split(" (")[0] for label in fig.data[0].node.label]
+    colours = dict(zip(labels, fig.data[0].node.color, strict=True))
+    assert colours["Självförsörjande"] == "#009E73"
+    assert colours["Okänt"] != "#009E73"

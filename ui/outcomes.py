@@ -5,7 +5,14 @@ from __future__ import annotations
 import polars as pl
 
 from charts.numbers import format_count, format_share, suppressed_text
+from charts.palette import OUTCOME_COLOURS
 from metrics.flows import activity_to_activity, income_to_outcome, step_to_step
+from metrics.outcomes import OUTCOME_LABELS
+
+#: Outcome nodes in the flows keep the colours they have in the outcome bars.
+OUTCOME_NODE_COLOURS = {
+    OUTCOME_LABELS[k]: c for k, c in OUTCOME_COLOURS.items() if k in OUTCOME_LABELS
+}
 
 FLOW_CHOICES = {
     "Försörjning vid start → utfall": (income_to_outcome, "Från försörjning vid start till utfall"),

@@ -9,7 +9,13 @@ from charts.outcome_bars import outcome_bars
 from metrics.flows import outcome_breakdown, step_matrix
 from ui.filters import current_filters
 from ui.layout import chart_font_size, empty_state, show_chart
-from ui.outcomes import FLOW_CHOICES, complementary_aid_text, flow_table, matrix_table
+from ui.outcomes import (
+    FLOW_CHOICES,
+    OUTCOME_NODE_COLOURS,
+    complementary_aid_text,
+    flow_table,
+    matrix_table,
+)
 from ui.overview import OVERVIEW_METRICS, ended_count, outcome_table, suppress_counts
 from ui.selection import cached, metric_frame
 
@@ -26,7 +32,7 @@ if flows.height == 0:
     empty_state("Inga avslutade deltagare i urvalet, så det finns inga flöden att visa.")
 else:
     show_chart(
-        sankey(flows, flow_title, font_size=font_size),
+        sankey(flows, flow_title, node_colours=OUTCOME_NODE_COLOURS, font_size=font_size),
         flow_table(flows),
         flow_title,
         alt=f"Flödesdiagram: {flow_title}. Tabellen under diagrammet har samma uppgifter.",
