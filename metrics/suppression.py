@@ -84,3 +84,30 @@ def suppress_small_counts(
     return out.drop([c for c in out.columns if c.startswith("__")]).select(
         [*columns, *([] if "suppressed" in columns else ["suppressed"])]
     )
+
+
+#: Counts of one group that add up to its participants: ongoing + ended.
+LINKED_COUNTS: tuple[str, ...] = ("participants_ongoing", "participants_ended")
+
+
+def suppress_linked_counts(
+    frame: pl.DataFrame, by: Sequence[str] = (), linked: Sequence[str] = LINKED_COUNTS
+) -> pl.DataFrame:
+    """Hide the linked counts of a group together when one of them is hidden.
+
+    Ongoing and ended participations add up to the participants, so showing "48 deltagare,
+    47 pågående, <5 avslutade" gives the hidden one away. Run after
+    :func:`suppress_small_counts`; other metrics are left as they are.
+    """
+    if frame.height == 0 or "suppressed" not in frame.columns:
+        return frame
+    group = [c for c in by if c in frame.columns]
+    is_linked = pl.col("metric").is_in(list(linked))
+    hidden_in_group = (is_linked & pl.col("suppressed")).cast(pl.Int32)
+    lone = (hidden_in_group.sum().over(group) if group else hidden_in_group.sum()) == 1
+    hide = is_linked & ~pl.col("suppressed") & lone
+    columns = [c for c in HIDDEN_COLUMNS if c in frame.columns]
+    return frame.with_columns(
+        *[pl.when(hide).then(None).otherwise(pl.col(c)).alias(c) for c in columns],
+        (pl.col("suppressed") | hide).alias("suppressed"),
+    )

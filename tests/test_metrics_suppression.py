@@ -125,3 +125,32 @@ def test_no_small_count_survives_on_catalogue_breakdown():
     for column in ("numerator", "denominator"):
         visible = out[column].drop_nulls()
         assert not visible.is_between(1, 4).any(), column
+
+
+def test_ongoing_and_ended_are_hidden_together_when_one_is_small():
+    from metrics.suppression import suppress_linked_counts
+
+    frame = pl.DataFrame(
+        {
+            "municipality": ["A", "A", "A", "B", "B", "B"],
+            "metric": ["participants", "participants_ongoing", "participants_ended"] * 2,
+            "value": [49.0, 48.0, 1.0, 30.0, 20.0, 10.0],
+            "numerator": [49, 48, 1, 30, 20, 10],
+            "denominator": [None] * 6,
+        },
+        schema_overrides={"denominator": pl.Int64},
+    )
+    hidden = suppress_linked_counts(
+        suppress_small_counts(frame, by=["municipality"]), by=["municipality"]
+    )
+    a = hidden.filter(pl.col("municipality") == "A")
+    shown = dict(zip(a["metric"], a["numerator"], strict=True))
+    assert shown == {"participants": 49, "participants_ongoing": None, "participants_ended": None}
+    # B's ended is hidden by the secondary rule (A's ended is alone), so B's ongoing goes too
+    b = hidden.filter(pl.col("municipality") == "B")
+    assert b["numerator"].to_list() == [30, None, None]
+
+    untouched = frame.filter(pl.col("municipality") == "B")
+    assert suppress_linked_counts(
+        suppress_small_counts(untouched, by=["municipality"]), by=["municipality"]
+    )["numerator"].to_list() == [30, 20, 10]

@@ -14,7 +14,7 @@ import streamlit as st
 
 from metrics.catalogue import compute_metrics
 from metrics.selection import apply_filters, latest_snapshot, snapshot_as_of
-from metrics.suppression import suppress_small_counts
+from metrics.suppression import suppress_linked_counts, suppress_small_counts
 from ui.filters import Filters, current_filters
 from ui.state import data_version, get_store, load_snapshots
 
@@ -61,7 +61,8 @@ def _metrics(
     filters = current_filters()
     cases = filtered_snapshots(filters) if over_months else selected_cases(filters)
     frame = compute_metrics(cases, metrics=list(metrics) if metrics else None, by=list(by))
-    return suppress_small_counts(frame, threshold=suppress, by=list(by))
+    hidden = suppress_small_counts(frame, threshold=suppress, by=list(by))
+    return suppress_linked_counts(hidden, by=list(by)) if suppress else hidden
 
 
 def metric_frame(
