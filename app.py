@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access.identity import session_user
+from access.roles import can
 from ui.filters import QUERY_KEYS, sidebar_filters
 from ui.layout import demo_notice, set_language_and_style
 from ui.state import get_store, load_snapshots
@@ -20,6 +22,8 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if _meeting else "expanded",
 )
 
+# Who is here decides everything below: not signed in or without a role, the run stops.
+user = session_user()
 store = get_store()
 snapshots = load_snapshots()
 
@@ -34,9 +38,15 @@ PAGES = {
     "Data": [
         st.Page("views/datakvalitet.py", title="Datakvalitet", icon=":material/fact_check:"),
         st.Page("views/definitioner.py", title="Definitioner", icon=":material/menu_book:"),
-        st.Page("views/ladda_upp.py", title="Ladda upp", icon=":material/upload_file:"),
     ],
 }
+# Built from the role on every run: a page left out cannot be reached at all.
+if can(user, "import"):
+    PAGES["Data"].append(
+        st.Page("views/ladda_upp.py", title="Ladda upp", icon=":material/upload_file:")
+    )
+if can(user, "view_audit"):
+    PAGES["Data"].append(st.Page("views/logg.py", title="Logg", icon=":material/history:"))
 filters = sidebar_filters(snapshots)
 navigation = st.navigation(PAGES)
 set_language_and_style(filters.meeting_mode)

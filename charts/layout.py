@@ -41,6 +41,17 @@ VALUE_COLUMNS: frozenset[str] = frozenset(
 )
 
 
+def safe_label(text: str) -> str:
+    """Text from a file as inert text in a figure.
+
+    Plotly renders a subset of HTML in titles, tick labels, legends and hover texts (``<a
+    href>``, ``<b>``, ``<br>``...). Names read from exports (projects, districts) pass here
+    so ``<`` and ``>`` show as characters and never become markup; Plotly shows the
+    entities as the characters they stand for.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def as_frame(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Collect a lazy frame; builders work on the small, already computed result."""
     return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
@@ -68,14 +79,16 @@ def finish_figure(
     The figure height is the plotting area plus room for the title, legend, x axis
     (``axis_lines`` text lines) and notes, all of which grow with ``font_size``.
     """
+    # Titles are built by pages and may carry a project name: made inert here. Notes are
+    # built by the builders from names that ``unit_name`` has made inert already.
     title_spec: dict[str, Any] = {
-        "text": title,
+        "text": safe_label(title),
         "x": 0,
         "xanchor": "left",
         "font": {"size": round(font_size * 1.3)},
     }
     if subtitle:
-        title_spec["subtitle"] = {"text": subtitle, "font": {"size": font_size}}
+        title_spec["subtitle"] = {"text": safe_label(subtitle), "font": {"size": font_size}}
     line = round(font_size * 1.6)
     axis_space = round(font_size * axis_lines)
     top = 70 + font_size * 3 + (line if subtitle else 0)
@@ -201,12 +214,13 @@ _CODED_COLUMNS: dict[str, str] = {"gender": "gender", "born_abroad": "yesno"}
 
 
 def unit_name(column: str, value: Any) -> str:
-    """The Swedish name of a unit: codes and yes/no values get their labels."""
+    """The Swedish name of a unit: codes and yes/no values get their labels; names from the
+    file (projects, districts) come back inert (``safe_label``)."""
     if value is None:
         return label_for_code("", None)
     kind = _CODED_COLUMNS.get(column)
     if kind is None:
-        return str(value)
+        return safe_label(str(value))
     code = str(value).lower() if isinstance(value, bool) else str(value)
     return label_for_code(kind, code)
 

@@ -22,8 +22,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Filen finns inte: {path}", file=sys.stderr)
         return EXIT_USAGE
+    from access.cli import cli_actor, refused
+    from access.roles import AccessDenied
+
     try:
-        counts = import_goals(open_store(), path, getattr(args, "actor", None) or "lokal")
+        counts = import_goals(open_store(), path, cli_actor(args))
+    except AccessDenied as exc:
+        return refused(exc)
     except GoalDefinitionError as exc:
         print(f"Målen i {path.name} lästes inte in; inget har ändrats.", file=sys.stderr)
         for message in exc.messages:
@@ -70,9 +75,17 @@ def _table(records: list[dict], store) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from goals.service import goal_statuses
+    from access.cli import cli_actor, refused
+    from access.roles import AccessDenied, require_suppression
+    from goals.service import SUPPRESSION_THRESHOLD, goal_statuses
 
     store = open_store()
+    try:
+        require_suppression(
+            cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "goals status"
+        )
+    except AccessDenied as exc:
+        return refused(exc)
     records = goal_statuses(store, args.project, args.month, suppress=args.suppress)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from access.roles import User, require
 from goals.evaluate import Evaluation, evaluate
 from goals.model import FILTER_FIELDS, MANUAL_STATUSES, STATUS_LABELS, STATUSES, Goal
 from goals.toml_io import (
@@ -169,6 +170,11 @@ def _checked(goal: Goal) -> Goal:
     return check_goals([goal_to_mapping(goal)])[0]
 
 
+def _authorised(store: Store, actor: User | str, target: str) -> str:
+    """The actor's name for the log, once they are known to hold a role that edits goals."""
+    return require(actor, "goal_edit", store, target).actor
+
+
 def _save(store: Store, goals: list[Goal], actor: str, action: str) -> dict[str, int]:
     goal_store = GoalStore(store.engine)
     items: list[tuple[dict[str, Any], list[Change]]] = []
@@ -194,13 +200,14 @@ def _save(store: Store, goals: list[Goal], actor: str, action: str) -> dict[str,
     return counts
 
 
-def import_goals(store: Store, path: Path | str, actor: str) -> dict[str, int]:
+def import_goals(store: Store, path: Path | str, actor: User | str) -> dict[str, int]:
     """Create or update the goals of a TOML file by id; refused whole when any is invalid.
 
     Returns how many goals were created, updated and left unchanged. Raises
     ``GoalDefinitionError`` (nothing stored) with one Swedish message per faulty goal.
     """
-    return _save(store, read_goals(path), actor, "goal_edit")
+    who = _authorised(store, actor, f"goals {Path(path).name}")
+    return _save(store, read_goals(path), who, "goal_edit")
 
 
 def export_goals(store: Store, project: str | None = None) -> str:
@@ -208,8 +215,9 @@ def export_goals(store: Store, project: str | None = None) -> str:
     return goals_to_toml(list_goals(store, project))
 
 
-def create_goal(store: Store, goal: Goal, actor: str) -> Goal:
+def create_goal(store: Store, goal: Goal, actor: User | str) -> Goal:
     """Add a new goal; an id already in use is refused."""
+    actor = _authorised(store, actor, f"goal {goal.id}")
     checked = _checked(goal)
     if GoalStore(store.engine).goal_row(checked.id) is not None:
         raise GoalDefinitionError([f"Det finns redan ett mål med id '{checked.id}'."])
@@ -217,17 +225,21 @@ def create_goal(store: Store, goal: Goal, actor: str) -> Goal:
     return checked
 
 
-def edit_goal(store: Store, goal: Goal, actor: str) -> Goal:
+def edit_goal(store: Store, goal: Goal, actor: User | str) -> Goal:
     """Replace a goal's definition. Each changed field is logged (who, when, old, new); the
     months already evaluated keep their status."""
+    actor = _authorised(store, actor, f"goal {goal.id}")
     get_goal(store, goal.id)
     checked = _checked(goal)
     _save(store, [checked], actor, "goal_edit")
     return checked
 
 
-def remove_goal(store: Store, goal_id: str, removed: date, decision: str, actor: str) -> Goal:
+def remove_goal(
+    store: Store, goal_id: str, removed: date, decision: str, actor: User | str
+) -> Goal:
     """Mark a goal removed by a decision; it stays visible as *Utgått*."""
+    actor = _authorised(store, actor, f"goal {goal_id}")
     goal = replace(get_goal(store, goal_id), removed=removed, decision=decision.strip())
     checked = _checked(goal)
     _save(store, [checked], actor, "goal_remove")
@@ -235,9 +247,10 @@ def remove_goal(store: Store, goal_id: str, removed: date, decision: str, actor:
 
 
 def set_manual_status(
-    store: Store, goal_id: str, status: str, comment: str, assessed: date, actor: str
+    store: Store, goal_id: str, status: str, comment: str, assessed: date, actor: User | str
 ) -> Goal:
     """Judge a manual goal by hand, with a dated comment."""
+    actor = _authorised(store, actor, f"goal {goal_id}")
     goal = get_goal(store, goal_id)
     if goal.kind != "manual":
         raise GoalDefinitionError(

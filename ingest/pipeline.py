@@ -9,6 +9,7 @@ import polars as pl
 
 from ingest import guard
 from ingest.headers import map_headers
+from ingest.limits import FILE_LIMITS, FileLimits
 from ingest.problems import Problem, ValidationOutcome
 from ingest.reader import RawTable, UnreadableFile, read_table
 from ingest.schema import is_personal_data_header
@@ -24,11 +25,16 @@ def read_and_validate(
     source: bytes | str | Path,
     file_name: str | None = None,
     progress: Progress | None = None,
+    limits: FileLimits = FILE_LIMITS,
 ) -> ValidationOutcome:
-    """Read, guard and validate one export. Never raises for bad input: problems say why."""
+    """Read, guard and validate one export. Never raises for bad input: problems say why.
+
+    ``limits`` (size, rows, unpacked size) are checked before the file is parsed; the
+    upload page passes ``ingest.limits.UPLOAD_LIMITS``.
+    """
     name = file_name or (Path(source).name if isinstance(source, str | Path) else _UNNAMED_FILE)
     try:
-        return _read_and_validate(source, name, progress)
+        return _read_and_validate(source, name, progress, limits)
     except Exception as exc:
         # The exception text may quote the file's values, so only its type is shown.
         return _refused(
@@ -42,7 +48,7 @@ def read_and_validate(
 
 
 def _read_and_validate(
-    source: bytes | str | Path, name: str, progress: Progress | None
+    source: bytes | str | Path, name: str, progress: Progress | None, limits: FileLimits
 ) -> ValidationOutcome:
     report = progress or (lambda fraction, step: None)
     if isinstance(source, str | Path):
@@ -55,7 +61,7 @@ def _read_and_validate(
 
     report(0.05, "Läser filen")
     try:
-        table = read_table(data, name)
+        table = read_table(data, name, limits)
     except UnreadableFile as exc:
         return _refused(name, exc.problem)
 

@@ -17,6 +17,7 @@ import fastexcel
 import polars as pl
 
 from ingest import schema
+from ingest.limits import FILE_LIMITS, FileLimits, check_archive, check_rows, check_size
 from ingest.problems import ROW_COLUMN, Problem
 
 SHEET_NAME = "Deltagare"
@@ -65,9 +66,12 @@ _NOT_SUPPORTED = (
 )
 
 
-def read_table(data: bytes, file_name: str) -> RawTable:
-    """Read ``data`` as CSV or XLSX; raise :class:`UnreadableFile` when it is neither."""
+def read_table(data: bytes, file_name: str, limits: FileLimits = FILE_LIMITS) -> RawTable:
+    """Read ``data`` as CSV or XLSX; raise :class:`UnreadableFile` when it is neither, or
+    when it is beyond ``limits`` (checked before anything is parsed or unpacked)."""
     suffix = Path(file_name).suffix.lower()
+    if (problem := check_size(data, limits) or check_archive(data, limits)) is not None:
+        raise UnreadableFile(problem)
     if not data[:4096].strip(_BLANK) and not data.strip(_BLANK):
         raise _refuse("tom_fil", "Filen är tom. Välj exportfilen igen och ladda upp den.")
     if suffix == ".xlsm" or (data.startswith(b"PK") and _has_macros(data)):
@@ -79,10 +83,14 @@ def read_table(data: bytes, file_name: str) -> RawTable:
     if data.startswith(b"PK"):
         if not _is_xlsx(data):
             raise _refuse("okant_format", _NOT_SUPPORTED)
-        return _read_xlsx(data)
-    if suffix in _EXCEL_SUFFIXES or suffix not in _TEXT_SUFFIXES:
+        table = _read_xlsx(data)
+    elif suffix in _EXCEL_SUFFIXES or suffix not in _TEXT_SUFFIXES:
         raise _refuse("okant_format", _NOT_SUPPORTED)
-    return _read_csv(data)
+    else:
+        table = _read_csv(data)
+    if (problem := check_rows(table.frame.height, limits)) is not None:
+        raise UnreadableFile(problem)
+    return table
 
 
 def _zip_names(data: bytes) -> list[str]:

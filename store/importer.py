@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from access.roles import User, require
 from ingest import ValidationOutcome, mask_value, read_and_validate, resolve_report_month, schema
+from ingest.limits import FILE_LIMITS, FileLimits
 from store.records import ImportRecord, SnapshotExists
 from store.store import Store
 
@@ -40,9 +42,10 @@ def import_export(
     *,
     month: str | None = None,
     replace: bool = False,
-    actor: str = "lokal",
+    actor: User | str = "lokal",
     progress: Progress | None = None,
     checked: ValidationOutcome | None = None,
+    limits: FileLimits = FILE_LIMITS,
 ) -> ImportOutcome:
     """Validate an export and store it as this month's snapshot of each project in it.
 
@@ -53,7 +56,15 @@ def import_export(
     ``checked`` is the outcome of ``read_and_validate`` on these same bytes, when the
     caller already has it (the upload page checks a file before the user imports it), so a
     large file is not read and checked twice.
+
+    ``actor`` must hold a role that may import (and replace, for ``replace=True``); a
+    plain name is a local caller with every role. A refusal raises ``AccessDenied``,
+    stores nothing and is logged.
     """
+    target = mask_value(file_name)
+    user = require(actor, "replace" if replace else "import", store, target)
+    if replace:
+        require(user, "import", store, target)
     report = progress or (lambda fraction, step: None)
     sha256 = hashlib.sha256(data).hexdigest()
     stored = store.imports_with_sha256(sha256)
@@ -70,16 +81,17 @@ def import_export(
         data,
         file_name,
         progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),
+        limits=limits,
     )
     if not validation.ok or validation.cases is None:
-        _audit_refusal(store, actor, file_name, sha256, validation, "validation")
+        _audit_refusal(store, user.actor, file_name, sha256, validation, "validation")
         return ImportOutcome(
             "refused", _refusal_message(file_name, validation), None, [], validation
         )
 
     report_month, month_error = resolve_report_month(month, validation, file_name)
     if report_month is None:
-        _audit_refusal(store, actor, file_name, sha256, validation, "report_month")
+        _audit_refusal(store, user.actor, file_name, sha256, validation, "report_month")
         message = f"{month_error or 'Rapportmånad saknas.'} Inget har sparats."
         return ImportOutcome("refused", message, None, [], validation)
 
@@ -99,7 +111,7 @@ def import_export(
             sha256=sha256,
             report_month=report_month,
             cases=cases,
-            imported_by=actor,
+            imported_by=user.actor,
             replace=replace,
         )
     except SnapshotExists as exc:

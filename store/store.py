@@ -14,8 +14,9 @@ import polars as pl
 import pyarrow as pa
 import sqlalchemy as sa
 
+from access.roles import User, require
 from ingest import schema
-from store import bulk, frames
+from store import bulk, frames, retention
 from store.database import create_engine, database_url, upgrade
 from store.records import (
     CURRENT,
@@ -167,9 +168,10 @@ class Store:
             db.ingest(case_table.name, frames.rows_for_ingest(canonical, ids))
         return saved
 
-    def restore(self, import_id: int, actor: str) -> ImportRecord:
+    def restore(self, import_id: int, actor: User | str) -> ImportRecord:
         """Make an import current again; the one current for its project and month is kept
-        as 'replaced'."""
+        as 'replaced'. ``actor`` needs a role that may restore (``AccessDenied``)."""
+        who = require(actor, "restore", self, f"import {import_id}").actor
         at = datetime.now(UTC)
         with self.engine.begin() as connection:
             row = connection.execute(
@@ -201,7 +203,7 @@ class Store:
             connection.execute(
                 _audit_insert(
                     at,
-                    actor,
+                    who,
                     "restore",
                     f"import {import_id}",
                     {
@@ -213,6 +215,30 @@ class Store:
             )
             restored = connection.execute(sa.select(imports).where(imports.c.id == import_id)).one()
         return _record(restored)
+
+    # -- retention (gallring) ----------------------------------------------------------
+
+    def purge_plan(self, project: str, before: date) -> retention.PurgePlan:
+        """What ``purge`` would delete now: shown to an administrator to confirm."""
+        with self.engine.connect() as connection:
+            return retention.plan_purge(connection, project, before)
+
+    def purge(self, project: str, before: date, actor: User | str) -> retention.PurgePlan:
+        """Delete for good the project's snapshots of months wholly before ``before``, their
+        case rows and its goals' monthly statuses for those months; nothing newer.
+
+        Logged as ``purge`` with who, when, what and how many rows; returns what went.
+        ``actor`` needs the purge role (``AccessDenied`` otherwise, logged).
+        """
+        who = require(actor, "purge", self, f"project {project}").actor
+        at = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            plan = retention.plan_purge(connection, project, before)
+            retention.execute_purge(connection, plan)
+            connection.execute(
+                _audit_insert(at, who, "purge", f"project {project}", plan.as_detail())
+            )
+        return plan
 
     # -- case rows ---------------------------------------------------------------------
 

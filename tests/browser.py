@@ -275,6 +275,34 @@ def new_page(browser: Browser) -> Page:
     return page
 
 
+def seed_database(url: str, files: list[tuple[str, bytes]]) -> None:
+    """Import exports into the app's database before it starts, through the import path."""
+    from store import Store
+    from store.importer import import_export
+
+    store = Store(url)
+    try:
+        for name, data in files:
+            outcome = import_export(store, data, name, actor="test")
+            if outcome.status != "imported":
+                raise RuntimeError(f"{name}: {outcome.message}")
+    finally:
+        store.close()
+
+
+def record_dialogs(page: Page) -> list[str]:
+    """Every alert/confirm/prompt the page opens, dismissed at once; a script that runs from
+    file text would show up here."""
+    opened: list[str] = []
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        opened.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return opened
+
+
 def wait_for_app_idle(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS, settle_ms: int = 500) -> None:
     """Wait until the script run has finished and the charts have had time to draw.
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import streamlit as st
 
+from access.identity import acting_user
+from access.roles import AccessDenied, User, can
 from charts.palette import goal_status_style
 from goals.model import (
     DIRECTION_LABELS,
@@ -41,12 +43,9 @@ HISTORY_MONTHS = 6
 _FLASH = "goals_flash"
 
 
-def actor() -> str:
-    """Who is making a change: the signed-in user's e-mail, else "lokal"."""
-    user = st.user.to_dict() if hasattr(st.user, "to_dict") else {}
-    if user.get("is_logged_in"):
-        return str(user.get("email") or user.get("name") or "inloggad")
-    return "lokal"
+def actor() -> User:
+    """Who is making a change: the session's user, whose roles the goal service checks."""
+    return acting_user()
 
 
 def ensure_demo_goals(store: Store) -> None:
@@ -237,11 +236,18 @@ def _submit_goal(store: Store, values: dict[str, Any], *, new: bool) -> None:
     except GoalDefinitionError as exc:
         st.error(" ".join(exc.messages))
         return
+    except AccessDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
     _done(f"Målet ”{goal.title}” är sparat.")
 
 
 def admin_panel(store: Store, goals: list[Goal], projects: list[str]) -> None:
-    """Create, edit, judge and remove goals; every change is logged with who and when."""
+    """Create, edit, judge and remove goals; every change is logged with who and when.
+
+    Shown only to those who may edit goals; the goal service checks the role again."""
+    if not can(actor(), "goal_edit"):
+        return
     _flash()
     with st.expander("Administrera", icon=":material/edit:"):
         new_tab, edit_tab, status_tab, remove_tab = st.tabs(
@@ -293,6 +299,9 @@ def _status_form(store: Store, manual: list[Goal], titles: dict[str, str]) -> No
             except GoalDefinitionError as exc:
                 st.error(" ".join(exc.messages))
                 return
+            except AccessDenied as exc:
+                st.error(str(exc), icon=":material/block:")
+                return
             _done(f"Bedömningen är sparad: {STATUS_LABELS[status]}.")
 
 
@@ -310,7 +319,11 @@ def _remove_form(store: Store, active: list[Goal], titles: dict[str, str]) -> No
             if not decision.strip():
                 st.error("Skriv beslutet: ett borttaget mål visas med sitt beslut.")
                 return
-            remove_goal(store, chosen, removed, decision, actor())
+            try:
+                remove_goal(store, chosen, removed, decision, actor())
+            except AccessDenied as exc:
+                st.error(str(exc), icon=":material/block:")
+                return
             _done("Målet är borttaget och visas som Utgått.")
 
 

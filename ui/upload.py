@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
+from access.roles import AccessDenied, User
 from ingest import ValidationOutcome, read_and_validate, resolve_report_month
+from ingest.limits import UPLOAD_LIMITS
 from store import Store
 from store.importer import ImportOutcome, import_export
 from ui.state import imports_frame
@@ -50,13 +52,19 @@ def _summary(outcome: ValidationOutcome) -> str:
 
 
 def validate_upload(data: bytes, file_name: str) -> CheckedUpload:
-    """Check a file once per content; later reruns reuse the result."""
+    """Check a file once per content; later reruns reuse the result.
+
+    The upload limits (size, rows, unpacked size) are checked again here, before the file
+    is read, whatever the server's own upload limit is set to.
+    """
     sha256 = hashlib.sha256(data).hexdigest()
     cached: CheckedUpload | None = st.session_state.get("checked_upload")
     if cached is not None and cached.sha256 == sha256:
         return cached
     bar = st.progress(0.0, text="Läser filen …")
-    outcome = read_and_validate(data, file_name, progress=_progress_callback(bar))
+    outcome = read_and_validate(
+        data, file_name, progress=_progress_callback(bar), limits=UPLOAD_LIMITS
+    )
     bar.empty()
     checked = CheckedUpload(sha256, outcome, _summary(outcome) if outcome.ok else "")
     st.session_state["checked_upload"] = checked
@@ -97,19 +105,27 @@ def run_import(
     month: str | None,
     *,
     replace: bool,
+    user: User,
 ) -> UploadResult:
+    """Import the checked file as ``user``; a refusal for lack of role comes back as a
+    refused outcome with its Swedish message (it is already in the log)."""
     bar = st.progress(0.0, text="Importerar …")
-    outcome = import_export(
-        store,
-        data,
-        file_name,
-        month=month,
-        replace=replace,
-        actor="lokal",
-        progress=_progress_callback(bar),
-        checked=checked.outcome,
-    )
-    bar.empty()
+    try:
+        outcome = import_export(
+            store,
+            data,
+            file_name,
+            month=month,
+            replace=replace,
+            actor=user,
+            progress=_progress_callback(bar),
+            checked=checked.outcome,
+            limits=UPLOAD_LIMITS,
+        )
+    except AccessDenied as exc:
+        outcome = ImportOutcome("refused", str(exc), None)
+    finally:
+        bar.empty()
     return UploadResult(file_name, outcome)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access.identity import acting_user
+from access.roles import AccessDenied
 from ui.state import get_store
 from ui.upload import (
     history_table,
@@ -22,6 +24,7 @@ st.write(
 )
 
 store = get_store()
+user = acting_user()
 upload = st.file_uploader(
     "Exportfil",
     type=["csv", "txt", "xlsx", "xls", "xlsm"],
@@ -56,7 +59,7 @@ if upload is not None:
         )
         if st.button("Importera", type="primary"):
             st.session_state["upload_result"] = run_import(
-                store, data, checked, upload.name, month or None, replace=False
+                store, data, checked, upload.name, month or None, replace=False, user=user
             )
         result = st.session_state.get("upload_result")
         if result is not None and result.file_name == upload.name:
@@ -69,7 +72,7 @@ if upload is not None:
                 confirm = st.checkbox("Jag vill ersätta den befintliga månaden")
                 if st.button("Ersätt", disabled=not confirm):
                     st.session_state["upload_result"] = run_import(
-                        store, data, checked, upload.name, month or None, replace=True
+                        store, data, checked, upload.name, month or None, replace=True, user=user
                     )
                     st.rerun()
             else:
@@ -92,10 +95,14 @@ else:
             placeholder="Välj en ersatt import",
         )
         if st.button("Återställ", disabled=choice is None):
-            record = store.restore(choice, actor="lokal")
-            st.session_state["restore_message"] = (
-                f"Import {record.id} ({record.project} {record.report_month}) är nu aktuell."
-            )
-            st.rerun()
+            try:
+                record = store.restore(choice, actor=user)
+            except AccessDenied as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                st.session_state["restore_message"] = (
+                    f"Import {record.id} ({record.project} {record.report_month}) är nu aktuell."
+                )
+                st.rerun()
     if message := st.session_state.pop("restore_message", None):
         st.success(message, icon=":material/history:")

@@ -1,0 +1,106 @@
+"""``cli.py audit`` and ``cli.py purge``, and who the command line acts as.
+
+The command line acts as the OS user with every role, unless ``LAGESBILD_CLI_ROLES``
+lists fewer (see ``access.identity.cli_user``); the hidden ``--actor`` sets the name
+written to the log.
+
+``purge`` deletes for good, so without ``--yes`` it only says what would go (exit 1,
+nothing changed); with ``--yes`` it deletes and prints what it removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from access.identity import cli_user
+from access.roles import AccessDenied, User, require
+from commandline import EXIT_OK, EXIT_REFUSED, open_store
+
+#: ``--actor``'s default in ``cli.py``: no name given, so the OS user's is used.
+DEFAULT_ACTOR = "lokal"
+
+
+def cli_actor(args: argparse.Namespace) -> User:
+    """The command's user: ``cli_user()``, named by ``--actor`` when one was given."""
+    user = cli_user()
+    name = getattr(args, "actor", None)
+    if name and name != DEFAULT_ACTOR:
+        return User(name=name, roles=user.roles, mode=user.mode)
+    return user
+
+
+def refused(exc: AccessDenied) -> int:
+    print(str(exc), file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def day(value: str) -> date:
+    """argparse type for a date written ÅÅÅÅ-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltigt datum '{value}', ange ÅÅÅÅ-MM-DD") from None
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from access.audit import audit_frame
+
+    store = open_store()
+    try:
+        require(cli_actor(args), "view_audit", store, "audit")
+    except AccessDenied as exc:
+        return refused(exc)
+    entries = store.audit_entries(args.since)
+    if args.format == "json":
+        rows = [{**e, "at": e["at"].isoformat()} for e in entries]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not entries:
+        print("Loggen har inga poster" + (f" från {args.since}." if args.since else "."))
+        return EXIT_OK
+    frame = audit_frame(entries)
+    for row in frame.iter_rows(named=True):
+        print(
+            f"{row['Tid']}  {row['Vem'][:30]:30}  {row['Åtgärd']:18}  {row['Gäller']}"
+            + (f"  {row['Detaljer']}" if row["Detaljer"] else "")
+        )
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    store = open_store()
+    try:
+        user = require(cli_actor(args), "purge", store, f"project {args.project}")
+        if not args.yes:
+            print(f"Gallras: {store.purge_plan(args.project, args.before).describe()}")
+            print("Inget har raderats. Kör igen med --yes för att radera för gott.")
+            return EXIT_REFUSED
+        plan = store.purge(args.project, args.before, user)
+    except AccessDenied as exc:
+        return refused(exc)
+    if plan.is_empty:
+        print(plan.describe())
+        return EXIT_OK
+    print(f"Gallrat: {plan.describe()}")
+    return EXIT_OK
+
+
+def add_access_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``audit`` and ``purge`` on the top-level command parser."""
+    audit = subparsers.add_parser("audit", help="visa loggen: vem gjorde vad och när")
+    audit.add_argument("--since", type=day, metavar="ÅÅÅÅ-MM-DD", help="poster från denna dag")
+    audit.add_argument("--format", choices=("table", "json"), default="table")
+    audit.set_defaults(handler=cmd_audit)
+
+    purge = subparsers.add_parser(
+        "purge", help="gallra: radera en insats ögonblicksbilder och målhistorik före ett datum"
+    )
+    purge.add_argument("--project", required=True, help="insatsen")
+    purge.add_argument(
+        "--before", required=True, type=day, metavar="ÅÅÅÅ-MM-DD", help="gallra allt före"
+    )
+    purge.add_argument("--yes", action="store_true", help="radera utan fler frågor")
+    purge.set_defaults(handler=cmd_purge)

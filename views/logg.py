@@ -1,0 +1,74 @@
+"""Logg: who did what and when (administrators), and gallring of old snapshots."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from access.audit import audit_frame
+from access.identity import acting_user
+from access.roles import AccessDenied, can, require
+from ui.layout import show_table
+from ui.state import get_store
+
+store = get_store()
+user = acting_user()
+st.title("Logg")
+try:
+    # The page is only in the navigation for administrators; checked again here.
+    require(user, "view_audit", store, "logg")
+except AccessDenied as exc:
+    st.error(str(exc), icon=":material/block:")
+    st.stop()
+
+st.write(
+    "Varje import, ersättning, återställning, måländring, gallring, export av "
+    "mötesunderlaget och nekad åtgärd: vem, när, vad och från vilken fil eller vilket mål."
+)
+since = st.date_input(
+    "Visa poster från och med", value=date.today() - timedelta(days=90), format="YYYY-MM-DD"
+)
+entries = store.audit_entries(since)
+if entries:
+    show_table(audit_frame(entries), "Logg", key="audit")
+else:
+    st.info("Loggen har inga poster från den dagen.", icon=":material/info:")
+
+st.divider()
+st.subheader("Gallring")
+st.write(
+    "Radera för gott en insats ögonblicksbilder (med alla ärenderader) och målens sparade "
+    "månadsstatus från månader som ligger helt före ett datum. Nyare uppgifter rörs inte. "
+    "Gallringen loggas."
+)
+if message := st.session_state.pop("purge_message", None):
+    st.success(message, icon=":material/delete:")
+projects = sorted({record.project for record in store.history()})
+if not projects or not can(user, "purge"):
+    st.info("Det finns inga ögonblicksbilder att gallra.", icon=":material/info:")
+else:
+    project = st.selectbox("Insats", projects, key="purge_project")
+    before = st.date_input(
+        "Gallra allt före",
+        value=date.today().replace(day=1),
+        format="YYYY-MM-DD",
+        key="purge_before",
+    )
+    plan = store.purge_plan(project, before)
+    if plan.is_empty:
+        st.info(plan.describe(), icon=":material/info:")
+    else:
+        st.warning(f"Detta raderas för gott: {plan.describe()}", icon=":material/warning:")
+        confirmed = st.checkbox(
+            "Jag förstår att uppgifterna raderas och inte kan återställas", key="purge_confirm"
+        )
+        if st.button("Gallra", type="primary", disabled=not confirmed):
+            try:
+                done = store.purge(project, before, user)
+            except AccessDenied as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                st.session_state["purge_message"] = f"Gallrat: {done.describe()}"
+                st.session_state.pop("purge_confirm", None)
+                st.rerun()
