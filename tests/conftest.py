@@ -70,3 +70,25 @@ def database_url(request: pytest.FixtureRequest) -> str:
     url = request.getfixturevalue("postgres_url")
     _reset_postgres(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def browser_prerequisites() -> None:
+    """Chromium and axe-core, or a skip with the reason (a failure in CI)."""
+    from tests import browser as harness
+
+    missing = harness.missing_prerequisites()
+    if missing:
+        reason = "Webbläsartestet kräver: " + "; ".join(missing)
+        if os.environ.get("LAGESBILD_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium(browser_prerequisites: None) -> Iterator[object]:
+    """One headless Chromium for the whole run: Playwright's sync API allows one at a time."""
+    from tests import browser as harness
+
+    with harness.chromium() as browser:
+        yield browser

@@ -19,6 +19,7 @@ from ui.overview import (
     participants_sentence,
     suppress_counts,
 )
+from ui.report import meeting_pack_section
 from ui.selection import cached, metric_frame
 from ui.state import get_store
 
@@ -61,3 +62,5 @@ show_summary(get_store())
 st.subheader("Sedan förra månaden")
 changes = cached(changes_since_last_month, over_months=True)
 st.write(changes_text(changes))
+
+meeting_pack_section(get_store(), filters)
