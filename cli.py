@@ -22,6 +22,8 @@ from commandline import (
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from access.cli import cli_actor, refused
+    from access.roles import AccessDenied
     from ingest import format_report
     from store.importer import import_export
 
@@ -29,14 +31,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Filen finns inte: {path}", file=sys.stderr)
         return EXIT_USAGE
-    outcome = import_export(
-        open_store(),
-        path.read_bytes(),
-        path.name,
-        month=args.month,
-        replace=args.replace,
-        actor=args.actor,
-    )
+    try:
+        outcome = import_export(
+            open_store(),
+            path.read_bytes(),
+            path.name,
+            month=args.month,
+            replace=args.replace,
+            actor=cli_actor(args),
+        )
+    except AccessDenied as exc:
+        return refused(exc)
     if outcome.status == "imported":
         for record in outcome.imports:
             print(
@@ -92,10 +97,14 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from access.cli import cli_actor, refused
+    from access.roles import AccessDenied
     from store import ImportNotFound
 
     try:
-        record = open_store().restore(args.import_id, actor=args.actor)
+        record = open_store().restore(args.import_id, actor=cli_actor(args))
+    except AccessDenied as exc:
+        return refused(exc)
     except ImportNotFound:
         print(f"Det finns ingen import med id {args.import_id}.", file=sys.stderr)
         return EXIT_REFUSED
@@ -111,7 +120,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     from metrics.catalogue import CATALOGUE, compute_metrics
     from metrics.kpis import kpi_csv, kpi_records
     from metrics.selection import apply_filters, snapshot_as_of
-    from metrics.suppression import suppress_small_counts
+    from metrics.suppression import suppress_linked_counts, suppress_small_counts
 
     if args.list:
         for metric in CATALOGUE.values():
@@ -125,7 +134,16 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             print(f"Okänd uppdelning '{name}'. Välj bland: {allowed}.", file=sys.stderr)
             return EXIT_USAGE
         by.append(field)
-    snapshots = open_store().load_snapshots(project=args.project)
+    from access.cli import cli_actor, refused
+    from access.roles import AccessDenied, require_suppression
+    from charts.numbers import SUPPRESSION_THRESHOLD
+
+    store = open_store()
+    try:
+        require_suppression(cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "kpis")
+    except AccessDenied as exc:
+        return refused(exc)
+    snapshots = store.load_snapshots(project=args.project)
     if snapshots.height == 0:
         print(
             "Det finns inga inlästa exporter" + (f" för {args.project}." if args.project else "."),
@@ -137,6 +155,8 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     cases = apply_filters(cases, projects=[args.project] if args.project else None)
     frame = compute_metrics(cases, by=by)
     frame = suppress_small_counts(frame, threshold=args.suppress, by=by)
+    if args.suppress:
+        frame = suppress_linked_counts(frame, by=by)
     if args.format == "csv":
         sys.stdout.write(kpi_csv(frame, by))
     else:
@@ -189,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     from goals.cli import add_goal_commands
 
     add_goal_commands(commands)
+    from access.cli import add_access_commands
+
+    add_access_commands(commands)
+    from reports.cli import add_report_commands
+
+    add_report_commands(commands)
     return parser
 
 
