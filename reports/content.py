@@ -40,7 +40,7 @@ from metrics.suppression import suppress_linked_counts, suppress_small_counts
 from store import Store
 from ui.kpi import basis_text
 from ui.municipalities import comparison_table, standing_table, suppress_comparison
-from ui.outcomes import flow_table
+from ui.outcomes import OUTCOME_NODE_COLOURS, flow_table
 from ui.overview import (
     OVERVIEW_METRICS,
     ended_count,
@@ -336,7 +336,7 @@ def _flow(cases: pl.LazyFrame, threshold: int) -> Chart | None:
     return _chart(
         "flow",
         title,
-        sankey(flows, title, threshold=threshold),
+        sankey(flows, title, node_colours=OUTCOME_NODE_COLOURS, threshold=threshold),
         "Flödesdiagram: försörjning vid start till utfall; tabellen har samma uppgifter.",
         Table.from_frame(flow_table(flows), ["Antal"]),
         drawn=_shows_something(flows, "count"),
