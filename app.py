@@ -22,6 +22,8 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if _meeting else "expanded",
 )
 
+# Swedish on every screen, the sign-in and refusal screens included.
+set_language_and_style(_meeting)
 # Who is here decides everything below: not signed in or without a role, the run stops.
 user = session_user()
 store = get_store()
@@ -49,6 +51,5 @@ if can(user, "view_audit"):
     PAGES["Data"].append(st.Page("views/logg.py", title="Logg", icon=":material/history:"))
 filters = sidebar_filters(snapshots)
 navigation = st.navigation(PAGES)
-set_language_and_style(filters.meeting_mode)
 demo_notice(store.has_demo_data())
 navigation.run()
