@@ -303,6 +303,85 @@ _DIFFERENCE_PARTS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Fields anonymous participations are counted by: they have an insats and a report month
+#: but are described by nothing else.
+ANONYMOUS_BREAKDOWNS: frozenset[str] = frozenset({"project", "report_month"})
+
+
+def counts_anonymous(by: Sequence[str]) -> bool:
+    """Whether a breakdown counts anonymous participations (the total, or per insats)."""
+    return set(by) <= ANONYMOUS_BREAKDOWNS
+
+
+def _median_input(column: str) -> pl.Expr:
+    if column == "_days":
+        return (pl.col("end_date") - pl.col("start_date")).dt.total_days()
+    return pl.col(column)
+
+
+#: The count behind each median's n (the rows it is taken over).
+_MEDIAN_COUNTS: dict[str, str] = {"months_on_aid": "_months_known", "_days": "_ended"}
+
+
+def metric_counts(metric: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """The counts a metric shows: (numerator, denominator, all counts its value rests on).
+
+    These are the cells small-number protection works on; a metric is hidden when any
+    count its value rests on is hidden.
+    """
+    kind = CATALOGUE[metric].kind
+    if kind == "count":
+        count = _COUNT_PARTS[metric]
+        return count, None, (count,)
+    if kind == "share":
+        num, den = _SHARE_PARTS[metric]
+        return num, den, (num, den)
+    if kind == "median":
+        n = _MEDIAN_COUNTS[_MEDIAN_PARTS[metric]]
+        return None, n, (n,)
+    end, start, den = _DIFFERENCE_PARTS[metric]
+    return None, den, (end, start, den)
+
+
+def share_parts() -> tuple[tuple[str, str], ...]:
+    """Every (numerator, denominator) pair of a share, each once."""
+    return tuple(dict.fromkeys(_SHARE_PARTS.values()))
+
+
+#: Counts shown only as the numerator of a share: hidden along with the share.
+def numerator_only_counts() -> frozenset[str]:
+    shown_alone = set(_COUNT_PARTS.values()) | {den for _, den in _SHARE_PARTS.values()}
+    shown_alone |= {d for *_, d in _DIFFERENCE_PARTS.values()} | set(_MEDIAN_COUNTS.values())
+    return frozenset(n for n, _ in _SHARE_PARTS.values()) - shown_alone
+
+
+def count_flags() -> dict[str, pl.Expr]:
+    """Every count the catalogue rests on, as a per-row Boolean over non-anonymous rows."""
+    flags = _row_flags()
+    return {
+        "_person": pl.lit(True),
+        **{name: flags[name] for name in sorted(flags)},
+        "_months_known": pl.col("months_on_aid").is_not_null(),
+    }
+
+
+def count_table(cases: pl.LazyFrame | pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
+    """One row per group with every count of :func:`count_flags` (and ``_anonymous``).
+
+    Felregistreringar are left out; anonymous participations count only in ``_anonymous``.
+    """
+    by = list(by)
+    person = ~pl.col("anonymous").fill_null(False)
+    lf = cases.lazy().filter(~is_excluded()).with_columns(**_base_columns())
+    if not counts_anonymous(by):
+        lf = lf.filter(person)
+    flags = {name: (expr & person) for name, expr in count_flags().items()}
+    flags["_anonymous"] = ~person
+    rows = lf.select(*by, *[expr.alias(name) for name, expr in flags.items()])
+    sums = pl.col(list(flags)).sum().cast(pl.Int64)
+    return (rows.group_by(by).agg(sums) if by else rows.select(sums)).collect()
+
+
 def _check(metrics: Sequence[str] | None, by: Sequence[str]) -> list[str]:
     wanted = list(CATALOGUE) if metrics is None else list(dict.fromkeys(metrics))
     unknown = [m for m in wanted if m not in CATALOGUE]
@@ -339,7 +418,7 @@ def _wide(lf: pl.LazyFrame, wanted: list[str], by: list[str]) -> pl.DataFrame:
     Polars' fast path for grouped sums, one pass for the whole catalogue. In the total,
     anonymous rows stay in the frame but count only in ``_anonymous``.
     """
-    total = not by
+    total = counts_anonymous(by)
     needed, medians = _parts(wanted)
     flags = _row_flags()
     person = ~pl.col("anonymous").fill_null(False)
@@ -353,12 +432,11 @@ def _wide(lf: pl.LazyFrame, wanted: list[str], by: list[str]) -> pl.DataFrame:
             expr = flags[name] & person if total else flags[name]
         selected.append(expr.alias(name))
     for column in medians:
-        values = (
-            (pl.col("end_date") - pl.col("start_date")).dt.total_days()
-            if column == "_days"
-            else pl.col(column)
+        selected.append(
+            (pl.when(person).then(_median_input(column)) if total else _median_input(column)).alias(
+                column
+            )
         )
-        selected.append((pl.when(person).then(values) if total else values).alias(column))
     aggs = [pl.col(needed).sum().cast(pl.Int64)] if needed else []
     for column in medians:
         aggs.append(pl.col(column).median().cast(pl.Float64).alias(f"{column}__median"))
@@ -375,6 +453,8 @@ def _long(wide: pl.DataFrame, by: list[str], metric: str) -> pl.DataFrame:
     null_i = pl.lit(None, dtype=pl.Int64)
     if kind == "count":
         num = pl.col(_COUNT_PARTS[metric])
+        if metric == "participants_anonymous" and not counts_anonymous(by):
+            num = null_i  # anonymous participants belong to no breakdown but their insats
         value, numerator, denominator, low, high = num.cast(pl.Float64), num, null_i, null_f, null_f
     elif kind == "share":
         num_name, den_name = _SHARE_PARTS[metric]
@@ -427,7 +507,7 @@ def compute_metrics(
     if not wanted:
         schema = {**lf.select(by).collect_schema(), **RESULT_SCHEMA}
         return pl.DataFrame(schema=schema)
-    if by:
+    if not counts_anonymous(by):
         lf = lf.filter(~pl.col("anonymous").fill_null(False))
     wide = _wide(lf, wanted, by)
     frame = pl.concat([_long(wide, by, m) for m in wanted], how="vertical")

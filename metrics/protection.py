@@ -1,0 +1,393 @@
+"""The one path from a selection of cases to protected metric frames.
+
+Every page, download, meeting pack, goal and ``cli.py kpis`` gets its metrics here, so the
+protection of small numbers is decided once per selection and is the same wherever a
+number is shown.
+
+What is protected together (the *linked set*): the counts behind the whole catalogue
+(participants, ongoing, ended, the four outcomes, every numerator and denominator, the
+n of each median) for the total, for each single breakdown field, and for the combination
+asked for. Relations among them: a total is the sum of its breakdown's groups; participants
+are ongoing plus ended; ended are the four outcomes; a numerator is at most its
+denominator, a denominator at most the participants or the ended; in a breakdown by kön,
+the women of group K are its participants. :mod:`metrics.disclosure` hides the small counts
+and as few others as needed so that none can be pinned within 1 to threshold - 1. The
+total and the single fields are protected first and then held fixed, so a breakdown by two
+fields never changes what the single breakdowns show.
+
+A metric is hidden when any count its value rests on is hidden; its denominator goes only
+when the denominator itself is hidden. Each hidden row says why in ``hidden_reason``:
+``small`` (a count from 1 to threshold - 1), ``filter`` (the selection leaves out 1 to
+threshold - 1 of what the unfiltered view shows) or ``linked`` (hidden so that another
+hidden count cannot be worked out; it may be large).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from ingest.schema import REPORT_MONTH_FIELD
+from metrics.catalogue import (
+    CATALOGUE,
+    compute_metrics,
+    count_flags,
+    count_table,
+    counts_anonymous,
+    metric_counts,
+    numerator_only_counts,
+    share_parts,
+)
+from metrics.disclosure import LinkedCells, Protection, protect
+from metrics.outcomes import OUTCOMES
+
+#: Counts from 1 to this minus one are hidden (the one setting; 0 or 1 turns it off).
+SUPPRESSION_THRESHOLD = 5
+
+#: Every single breakdown a view can show of one selection (the report month aside: each
+#: month is its own selection).
+LINKED_FIELDS: tuple[str, ...] = (
+    "project",
+    "municipality",
+    "district",
+    "gender",
+    "age_group",
+    "born_abroad",
+)
+
+REASON_SMALL = "small"
+REASON_FILTER = "filter"
+REASON_LINKED = "linked"
+
+_PARTS_OF_PERSON = ("_ongoing", "_ended")
+_PARTS_OF_ENDED = tuple(f"_{o}" for o in OUTCOMES)
+#: (smaller, larger) pairs that hold in every group.
+_AT_MOST: tuple[tuple[str, str], ...] = (
+    ("_women", "_gender_known"),
+    ("_abroad", "_abroad_known"),
+    ("_plan", "_plan_known"),
+    ("_sip", "_sip_known"),
+    ("_gender_known", "_person"),
+    ("_abroad_known", "_person"),
+    ("_plan_known", "_person"),
+    ("_sip_known", "_person"),
+    ("_months_known", "_person"),
+    ("_both_active", "_ended"),
+    ("_active_start", "_both_active"),
+    ("_active_end", "_both_active"),
+    ("_both_steps", "_ended"),
+    ("_step_up", "_both_steps"),
+    ("_work_or_studies", "_self_sufficient"),
+)
+
+Table = tuple[str, ...]
+CellKey = tuple[Table, tuple, str]
+
+
+@dataclass(frozen=True)
+class ProtectedCounts:
+    """The linked counts of one selection and which of them are hidden, and why."""
+
+    threshold: int
+    reasons: dict[CellKey, str]
+    values: dict[CellKey, int]
+
+    def reason(self, table: Sequence[str], key: Sequence, count: str) -> str | None:
+        return self.reasons.get((tuple(table), tuple(key), count))
+
+    @property
+    def hidden_count(self) -> int:
+        return len(self.reasons)
+
+    def any_filter_hidden(self) -> bool:
+        return REASON_FILTER in self.reasons.values()
+
+
+def linked_tables(by: Sequence[str] = ()) -> tuple[list[Table], list[Table]]:
+    """The tables protected together: (the base set, the extra combinations for ``by``)."""
+    base: list[Table] = [(), *[(f,) for f in LINKED_FIELDS]]
+    fields = [f for f in by if f != REPORT_MONTH_FIELD]
+    extra: list[Table] = []
+    for size in range(2, len(fields) + 1):
+        for combo in itertools.combinations(fields, size):
+            extra.append(tuple(combo))
+    return base, extra
+
+
+def _count_tables(cases: pl.LazyFrame, tables: Sequence[Table]) -> dict[Table, pl.DataFrame]:
+    frames = [count_table(cases, list(t)) for t in tables]
+    return dict(zip(tables, frames, strict=True))
+
+
+class _Builder:
+    """Cells and relations of a set of count tables, in the order the tables are added."""
+
+    def __init__(self) -> None:
+        self.cells = LinkedCells()
+        self.ids: dict[CellKey, int] = {}
+        self.tables: dict[Table, pl.DataFrame] = {}
+        self.counts = list(count_flags())
+
+    def add_table(self, table: Table, frame: pl.DataFrame) -> None:
+        self.tables[table] = frame
+        counts = [*self.counts, *(["_anonymous"] if counts_anonymous(table) else [])]
+        cells, ids = self.cells, self.ids
+        for row in frame.iter_rows(named=True):
+            key = tuple(row[f] for f in table)
+            here = {}
+            for count in counts:
+                cell = cells.add(row[count])
+                ids[(table, key, count)] = cell
+                here[count] = cell
+            cells.equal(
+                {here["_person"]: 1.0, **{here[p]: -1.0 for p in _PARTS_OF_PERSON}},
+            )
+            cells.equal({here["_ended"]: 1.0, **{here[p]: -1.0 for p in _PARTS_OF_ENDED}})
+            for smaller, larger in _AT_MOST:
+                cells.at_most(here[smaller], here[larger])
+            # A share also tells how many lack the trait (3 men beside 10 of 13 women):
+            # that complement is a count of people too.
+            for num, den in share_parts():
+                rest = cells.add(row[den] - row[num])
+                ids[(table, key, f"{num}/{den}")] = rest
+                cells.equal({here[den]: 1.0, here[num]: -1.0, rest: -1.0})
+            self._identities(table, row, here)
+        for field in table:
+            parent = tuple(f for f in table if f != field)
+            if parent in self.tables:
+                self._additivity(parent, table, counts)
+
+    def _identities(self, table: Table, row: dict, here: dict[str, int]) -> None:
+        """What a breakdown's own field says about the group's counts."""
+        cells = self.cells
+        for field, flag, known, code in (
+            ("gender", "_women", "_gender_known", "K"),
+            ("born_abroad", "_abroad", "_abroad_known", True),
+        ):
+            if field not in table:
+                continue
+            value = row[field]
+            for count, holds in ((flag, value == code), (known, value is not None)):
+                if holds:
+                    cells.equal({here[count]: 1.0, here["_person"]: -1.0})
+                else:
+                    cells.equal({here[count]: 1.0})
+
+    def _additivity(self, parent: Table, child: Table, counts: list[str]) -> None:
+        shared = [c for c in counts if c != "_anonymous" or counts_anonymous(parent)]
+        groups: dict[tuple, list[tuple]] = {}
+        for row in self.tables[child].iter_rows(named=True):
+            key = tuple(row[f] for f in child)
+            parent_key = tuple(row[f] for f in parent)
+            groups.setdefault(parent_key, []).append(key)
+        for parent_key, keys in groups.items():
+            for count in shared:
+                top = self.ids.get((parent, parent_key, count))
+                parts = [self.ids.get((child, k, count)) for k in keys]
+                if top is None or any(p is None for p in parts):
+                    continue
+                self.cells.equal({top: 1.0, **{p: -1.0 for p in parts}})
+
+
+def _not_shown(builder: _Builder, hidden: set[int]) -> set[int]:
+    """Counts no visible metric shows: a numerator whose every share is hidden."""
+    uses: dict[str, list[tuple[str, ...]]] = {}
+    for metric in CATALOGUE:
+        rests_on = metric_counts(metric)[2]
+        for count in rests_on:
+            uses.setdefault(count, []).append(rests_on)
+    only_numerators = numerator_only_counts()
+    extra: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for (table, key, count), cell in builder.ids.items():
+            if count not in only_numerators or cell in hidden or cell in extra:
+                continue
+            every_use_hidden = all(
+                any(
+                    (other := builder.ids.get((table, key, c))) is not None
+                    and (other in hidden or other in extra)
+                    for c in rests_on
+                )
+                for rests_on in uses[count]
+            )
+            if every_use_hidden:
+                extra.add(cell)
+                changed = True
+    return extra
+
+
+def _windows(
+    builder: _Builder,
+    threshold: int,
+    cell_keys: Sequence[CellKey],
+    reference: dict[CellKey, int] | None,
+) -> tuple[dict[int, list[tuple[int, int]]], dict[int, str]]:
+    windows: dict[int, list[tuple[int, int]]] = {}
+    reasons: dict[int, str] = {}
+    values = builder.cells.values
+    for key in cell_keys:
+        cell = builder.ids[key]
+        value = values[cell]
+        if 1 <= value < threshold:
+            windows.setdefault(cell, []).append((1, threshold - 1))
+            reasons[cell] = REASON_SMALL
+        if reference is not None and key in reference:
+            left_out = reference[key] - value
+            if 1 <= left_out < threshold:
+                windows.setdefault(cell, []).append(
+                    (reference[key] - threshold + 1, reference[key] - 1)
+                )
+                reasons.setdefault(cell, REASON_FILTER)
+    return windows, reasons
+
+
+def protect_counts(
+    cases: pl.LazyFrame | pl.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    reference: pl.LazyFrame | pl.DataFrame | None = None,
+) -> ProtectedCounts:
+    """Protect the linked counts of one selection (one state of the data, not months).
+
+    ``reference`` is the same view without the user's filters: a count that leaves out
+    1 to threshold - 1 of the reference's is hidden too.
+    """
+    lf = cases.lazy()
+    base, extra = linked_tables(by)
+    tables = _count_tables(lf, [*base, *extra])
+    builder = _Builder()
+    for table in base:
+        builder.add_table(table, tables[table])
+    base_keys = list(builder.ids)
+    ref_values = None
+    if reference is not None:
+        ref_tables = _count_tables(reference.lazy(), [*base, *extra])
+        ref_builder = _Builder()
+        for table in [*base, *extra]:
+            ref_builder.add_table(table, ref_tables[table])
+        ref_values = {k: ref_builder.cells.values[i] for k, i in ref_builder.ids.items()}
+    windows, reasons = _windows(builder, threshold, base_keys, ref_values)
+    result = protect(builder.cells, windows)
+    hidden = set(result.hidden)
+    hidden |= _not_shown(builder, hidden)
+    result = Protection(result.primary, frozenset(hidden - result.primary), result.unprotected)
+    if extra:
+        for table in extra:
+            builder.add_table(table, tables[table])
+        extra_keys = [k for k in builder.ids if k[0] in extra]
+        extra_windows, extra_reasons = _windows(builder, threshold, extra_keys, ref_values)
+        reasons.update(extra_reasons)
+        combined = protect(
+            builder.cells,
+            {**windows, **extra_windows},
+            frozen=[builder.ids[k] for k in base_keys],
+            already_hidden=hidden,
+        )
+        primary = result.primary | frozenset(extra_windows)
+        hidden = set(combined.hidden)
+        hidden |= _not_shown(builder, hidden)
+        result = Protection(primary, frozenset(hidden - primary), combined.unprotected)
+    values = builder.cells.values
+    by_cell = {i: k for k, i in builder.ids.items()}
+    return ProtectedCounts(
+        threshold=threshold,
+        reasons={by_cell[c]: reasons.get(c, REASON_LINKED) for c in result.hidden},
+        values={k: values[i] for k, i in builder.ids.items()},
+    )
+
+
+def _hide_rows(
+    frame: pl.DataFrame, by: Sequence[str], protected: ProtectedCounts, table: Table
+) -> pl.DataFrame:
+    """Apply the protected counts to a long metric frame of one table."""
+    priority = {REASON_SMALL: 0, REASON_FILTER: 1, REASON_LINKED: 2}
+    reasons: list[str | None] = []
+    denominator_hidden: list[bool] = []
+    for row in frame.select(*by, "metric").iter_rows():
+        key, metric = tuple(row[: len(by)]), row[-1]
+        _, den, rests_on = metric_counts(metric)
+        found = [r for c in rests_on if (r := protected.reason(table, key, c)) is not None]
+        reasons.append(min(found, key=priority.__getitem__) if found else None)
+        denominator_hidden.append(den is not None and protected.reason(table, key, den) is not None)
+    hidden = pl.Series("__hidden", [r is not None for r in reasons], dtype=pl.Boolean)
+    den_hidden = pl.Series("__den_hidden", denominator_hidden, dtype=pl.Boolean)
+    out = frame.with_columns(hidden, den_hidden)
+    return out.with_columns(
+        *[
+            pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("value", "numerator", "ci_low", "ci_high")
+        ],
+        pl.when(pl.col("__den_hidden"))
+        .then(None)
+        .otherwise(pl.col("denominator"))
+        .alias("denominator"),
+        pl.col("__hidden").alias("suppressed"),
+        pl.Series("hidden_reason", reasons, dtype=pl.String),
+    ).drop("__hidden", "__den_hidden")
+
+
+def protected_metrics(
+    cases: pl.LazyFrame | pl.DataFrame,
+    metrics: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+    *,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    reference: pl.LazyFrame | pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Catalogue metrics of a selection with small numbers protected across linked cells.
+
+    The frame is :func:`metrics.catalogue.compute_metrics`' plus ``hidden_reason``. With
+    ``report_month`` in ``by`` every month is protected as its own selection (it is one
+    state of the data, as the overview shows it for that month). ``threshold`` 0 or 1
+    turns protection off: every number is exactly the computed one.
+    """
+    by = list(by)
+    frame = compute_metrics(cases, metrics=metrics, by=by)
+    if threshold <= 1 or frame.height == 0:
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias("hidden_reason"))
+    table = tuple(f for f in by if f != REPORT_MONTH_FIELD)
+    if REPORT_MONTH_FIELD not in by:
+        protected = protect_counts(cases, by, threshold=threshold, reference=reference)
+        return _hide_rows(frame, by, protected, table)
+    lf, ref = cases.lazy(), reference.lazy() if reference is not None else None
+    month = pl.col(REPORT_MONTH_FIELD)
+    parts = []
+    inner = [f for f in by if f != REPORT_MONTH_FIELD]
+    for (value,), rows in frame.group_by([REPORT_MONTH_FIELD], maintain_order=True):
+        protected = protect_counts(
+            lf.filter(month == value),
+            inner,
+            threshold=threshold,
+            reference=ref.filter(month == value) if ref is not None else None,
+        )
+        parts.append(
+            _hide_rows(rows.drop(REPORT_MONTH_FIELD), inner, protected, table).with_columns(
+                pl.lit(value).alias(REPORT_MONTH_FIELD)
+            )
+        )
+    out = pl.concat(parts, how="vertical_relaxed")
+    return out.select([*frame.columns, "hidden_reason"]).sort(
+        by, nulls_last=True, maintain_order=True
+    )
+
+
+def hidden_metric(
+    metric: str, key: Sequence, protected: ProtectedCounts, table: Table
+) -> str | None:
+    """Why a metric of one group is hidden (``None``: shown)."""
+    if metric not in CATALOGUE:
+        raise ValueError(f"Okänt mått: {metric}")
+    reasons = [protected.reason(table, key, c) for c in metric_counts(metric)[2]]
+    found = [r for r in reasons if r is not None]
+    if not found:
+        return None
+    for reason in (REASON_SMALL, REASON_FILTER, REASON_LINKED):
+        if reason in found:
+            return reason
+    return found[0]

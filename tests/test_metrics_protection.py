@@ -1,0 +1,158 @@
+"""Small numbers stay hidden across every table shown together, checked by an LP attacker."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metrics.catalogue import compute_metrics
+from metrics.kpis import kpi_records
+from metrics.protection import LINKED_FIELDS, protected_metrics
+from metrics.suppression import suppress_linked_counts, suppress_small_counts
+from tests.disclosure_attacker import attack
+from tests.metrics_factory import END, cases
+
+#: What a user can ask ``cli.py kpis`` for about one data set: the total, each single
+#: field and a combination.
+VIEWS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("municipality",),
+    ("gender",),
+    ("age_group",),
+    ("project",),
+    ("municipality", "gender"),
+)
+
+OUTCOME_ROWS = (
+    {"income_end": "sjukersattning", "aid_end": "inget"},
+    {"income_end": "lon", "aid_end": "inget"},
+    {"income_end": "ekonomiskt_bistand", "aid_end": "helt"},
+    {"income_end": None, "aid_end": None},
+)
+
+
+def _records(frame: pl.DataFrame, by) -> list[dict]:
+    return kpi_records(frame, list(by))
+
+
+def shown_and_truth(data: pl.DataFrame, views=VIEWS, threshold: int = 5):
+    shown, truth = [], []
+    for by in views:
+        shown += _records(protected_metrics(data, by=by, threshold=threshold), by)
+        truth += _records(compute_metrics(data, by=by), by)
+    return shown, truth
+
+
+def random_cases(seed: int, municipalities: int) -> pl.DataFrame:
+    rng = random.Random(seed)
+    names = ["Sigtuna", "Sollentuna", "Upplands Väsby", "Järfälla"][:municipalities]
+    rows = []
+    for name in names:
+        for gender in ("K", "M"):
+            for _ in range(rng.randint(0, 12)):
+                row = {
+                    "municipality": name,
+                    "gender": gender,
+                    "project": rng.choice(["SAMRE", "Vägval"]),
+                    "age_group": rng.choice(["16-24", "25-34", "35-44", None]),
+                    "born_abroad": rng.choice([True, False, None]),
+                    "joint_plan": rng.choice([True, False, None]),
+                    "sip_meetings": rng.choice([0, 1, 2, None]),
+                    "months_on_aid": rng.choice([3, 12, None]),
+                    "anonymous": rng.random() < 0.05,
+                }
+                if rng.random() < 0.6:
+                    row.update(end_date=END, **rng.choice(OUTCOME_ROWS))
+                    row["active_start"] = rng.choice([True, False, None])
+                    row["active_end"] = rng.choice([True, False, None])
+                    row["step_start"] = rng.choice([1, 2, 3, None])
+                    row["step_end"] = rng.choice([2, 3, 4, None])
+                rows.append(row)
+    return cases(rows)
+
+
+def test_the_attacker_finds_what_primary_suppression_leaks():
+    """Outcomes add up to ended: hiding the one small outcome alone gives it away."""
+    data = cases(
+        [ended(**OUTCOME_ROWS[0])] * 7
+        + [ended(**OUTCOME_ROWS[1])] * 6
+        + [ended(**OUTCOME_ROWS[2])] * 5
+        + [ended(**OUTCOME_ROWS[3])] * 2
+    )
+    truth = _records(compute_metrics(data), ())
+    old = suppress_linked_counts(suppress_small_counts(compute_metrics(data)))
+    leaks = attack(_records(old, ()), truth)
+    assert {leak.count for leak in leaks} >= {"unknown"}
+    assert not attack(_records(protected_metrics(data), ()), truth)
+
+
+def ended(**row):
+    return {"end_date": END, **row}
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 10_000), municipalities=st.integers(2, 4))
+def test_no_small_count_can_be_worked_out_from_a_set_of_kpis_calls(seed, municipalities):
+    data = random_cases(seed, municipalities)
+    shown, truth = shown_and_truth(data)
+    assert attack(shown, truth) == []
+
+
+def test_every_small_count_is_hidden_and_marked_small():
+    data = random_cases(3, 3)
+    frame = protected_metrics(data, by=["municipality"])
+    truth = compute_metrics(data, by=["municipality"])
+    joined = frame.join(truth, on=["municipality", "metric"], suffix="_true")
+    small = joined.filter(pl.col("numerator_true").is_between(1, 4))
+    assert small.height > 0
+    assert small["suppressed"].all()
+    assert (small["hidden_reason"] == "small").all()
+
+
+def test_protection_off_gives_every_number_exactly():
+    data = random_cases(11, 4)
+    for by in [*VIEWS, ("municipality", "gender", "age_group")]:
+        off = protected_metrics(data, by=by, threshold=0).drop("hidden_reason")
+        assert off.equals(compute_metrics(data, by=by))
+
+
+def test_single_breakdowns_do_not_change_when_a_combination_is_asked_for():
+    data = random_cases(5, 3)
+    alone = protected_metrics(data, by=["municipality"])
+    combos = protected_metrics(data, by=["municipality", "gender"])
+    assert combos.height > 0
+    again = protected_metrics(data, by=["municipality"])
+    assert alone.equals(again)
+
+
+def test_anonymous_participants_are_counted_per_insats_and_in_no_other_breakdown():
+    data = cases(
+        [{"project": "SAMRE"}] * 6
+        + [{"project": "SAMRE", "anonymous": True}] * 5
+        + [{"project": "Vägval"}] * 7
+        + [{"project": "Vägval", "anonymous": True}] * 6
+    )
+    by_project = protected_metrics(data, ["participants_anonymous"], by=["project"])
+    assert dict(by_project.select("project", "numerator").iter_rows()) == {
+        "SAMRE": 5,
+        "Vägval": 6,
+    }
+    by_kommun = protected_metrics(data, ["participants_anonymous"], by=["municipality"])
+    assert by_kommun["numerator"].is_null().all()
+
+
+@pytest.mark.parametrize("field", LINKED_FIELDS)
+def test_every_linked_field_can_be_asked_for(field):
+    data = random_cases(7, 2)
+    frame = protected_metrics(data, by=[field])
+    assert frame.height > 0
