@@ -117,10 +117,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from ingest.schema import BREAKDOWN_FIELDS
-    from metrics.catalogue import CATALOGUE, compute_metrics
+    from metrics.catalogue import CATALOGUE
     from metrics.kpis import kpi_csv, kpi_records
+    from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
     from metrics.selection import apply_filters, snapshot_as_of
-    from metrics.suppression import suppress_linked_counts, suppress_small_counts
 
     if args.list:
         for metric in CATALOGUE.values():
@@ -136,7 +136,6 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         by.append(field)
     from access.cli import cli_actor, refused
     from access.roles import AccessDenied, require_suppression
-    from charts.numbers import SUPPRESSION_THRESHOLD
 
     store = open_store()
     try:
@@ -152,11 +151,11 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     over_months = "report_month" in by
     cases = snapshot_as_of(snapshots, args.month, all_months=over_months)
+    everything = cases
     cases = apply_filters(cases, projects=[args.project] if args.project else None)
-    frame = compute_metrics(cases, by=by)
-    frame = suppress_small_counts(frame, threshold=args.suppress, by=by)
-    if args.suppress:
-        frame = suppress_linked_counts(frame, by=by)
+    # With --project the other projects are left out: protect against the difference too.
+    reference = everything if args.project else None
+    frame = protected_metrics(cases, by=by, threshold=args.suppress, reference=reference)
     if args.format == "csv":
         sys.stdout.write(kpi_csv(frame, by))
     else:
@@ -165,6 +164,8 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from metrics.protection import SUPPRESSION_THRESHOLD
+
     parser = SwedishArgumentParser(
         prog="cli.py", description="Lägesbild: import, nyckeltal och rapporter."
     )
@@ -198,9 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument(
         "--suppress",
         type=int,
-        default=5,
+        default=SUPPRESSION_THRESHOLD,
         metavar="N",
-        help="dölj antal under N (0 = av; standard 5)",
+        help=f"dölj antal under N (0 = av; standard {SUPPRESSION_THRESHOLD})",
     )
     kpis.add_argument("--format", choices=("json", "csv"), default="json")
     kpis.add_argument("--list", action="store_true", help="lista måttkatalogen")

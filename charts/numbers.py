@@ -16,19 +16,32 @@ from typing import Literal
 
 from babel.numbers import format_decimal as babel_format_decimal
 
+from metrics.protection import REASON_SMALL, SUPPRESSION_THRESHOLD
+
 LOCALE = "sv_SE"
 SPACE = " "  # U+0020, used for thousands and before "%"
 MINUS = "\u2212"
-SUPPRESSION_THRESHOLD = 5
 MISSING_TEXT = "Uppgift saknas"
 
 MetricKind = Literal["count", "share", "median", "difference"]
 METRIC_KINDS: tuple[str, ...] = ("count", "share", "median", "difference")
 
 
+#: Shown instead of a count hidden only so that a small one cannot be worked out: it may
+#: be large, so it must not read "<5".
+LINKED_TEXT = "dold"
+
+
 def suppressed_text(threshold: int = SUPPRESSION_THRESHOLD) -> str:
     """The text shown instead of a hidden small count ("<5" for the default threshold)."""
     return f"<{threshold}"
+
+
+def hidden_text(reason: str | None = None, threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """"<5" for a small count (or when the reason is not known), "dold" for any other."""
+    if reason is None or reason == REASON_SMALL:
+        return suppressed_text(threshold)
+    return LINKED_TEXT
 
 
 def _is_missing(value: float | None) -> bool:
@@ -105,14 +118,15 @@ def format_value(
     *,
     suppressed: bool = False,
     threshold: int = SUPPRESSION_THRESHOLD,
+    reason: str | None = None,
 ) -> str:
     """Format a metric value by its kind (count, share, median or difference).
 
-    A suppressed value reads "<5" whatever its kind, so a hidden cell looks the same in
-    every chart and table.
+    A suppressed value reads "<5" whatever its kind (or "dold" when it was hidden to
+    protect another cell), so a hidden cell looks the same in every chart and table.
     """
     if suppressed:
-        return suppressed_text(threshold)
+        return hidden_text(reason, threshold)
     if kind == "count":
         return format_count(value)
     if kind == "share":
@@ -130,12 +144,13 @@ def format_n(
     *,
     suppressed: bool = False,
     threshold: int = SUPPRESSION_THRESHOLD,
+    reason: str | None = None,
 ) -> str:
     """The basis of a share: ``(12, 44)`` -> ``"12 av 44"``; a hidden numerator -> ``"<5 av 44"``.
 
     Without a denominator (a count) the count alone is given: ``"n = 44"``.
     """
-    top = suppressed_text(threshold) if suppressed else format_count(numerator)
+    top = hidden_text(reason, threshold) if suppressed else format_count(numerator)
     if denominator is None:
         return f"n = {top}"
     return f"{top} av {format_count(denominator)}"

@@ -99,6 +99,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def add_goal_commands(subparsers: argparse._SubParsersAction) -> None:
     """Register ``goals import|export|status`` on the top-level command parser."""
+    from metrics.protection import SUPPRESSION_THRESHOLD
+
     goals = subparsers.add_parser("goals", help="styrelsens mål: importera, exportera, status")
     commands = goals.add_subparsers(dest="goal_command", parser_class=type(goals))
     commands.required = True
@@ -116,6 +118,10 @@ def add_goal_commands(subparsers: argparse._SubParsersAction) -> None:
     status.add_argument("--month", type=report_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
     status.add_argument("--format", choices=("json", "table"), default="table")
     status.add_argument(
-        "--suppress", type=int, default=5, metavar="N", help="dölj antal under N (0 = av)"
+        "--suppress",
+        type=int,
+        default=SUPPRESSION_THRESHOLD,
+        metavar="N",
+        help="dölj antal under N (0 = av)",
     )
     status.set_defaults(handler=cmd_status)

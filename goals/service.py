@@ -28,13 +28,13 @@ from goals.toml_io import (
 )
 from ingest.schema import REPORT_MONTH_FIELD
 from metrics.catalogue import compute_metrics
+from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
 from store import Store
 from store.goal_store import Change, GoalStore
 
 DEMO_GOALS = Path(__file__).resolve().parent / "demo_goals.toml"
 DEMO_ACTOR = "demo"
 #: Counts from 1 to this minus one are hidden, as everywhere else in the product.
-SUPPRESSION_THRESHOLD = 5
 
 #: Goal fields whose change is logged one by one (the thresholds above all).
 _LOGGED_FIELDS = (
@@ -310,10 +310,32 @@ class _Evaluator:
         }
         stored = self.goal_store.statuses([g.id for g in goals]) if goals else []
         self.stored = {(r["goal_id"], r["report_month"]): r for r in stored}
+        self._protected: dict[tuple, dict[str, Any]] = {}
 
     def month_cases(self, goal: Goal, month: str) -> pl.DataFrame:
         frame = self.snapshots[goal.project]
         return _filtered(frame.filter(pl.col(REPORT_MONTH_FIELD) == month), goal)
+
+    def protection(self, goal: Goal, month: str | None, threshold: int) -> dict[str, Any]:
+        """How the goal's figures are protected for small numbers in that month.
+
+        The same protection as every page's: the goal's selection (its insats and filters)
+        protected with all its linked tables, and against the insats without the filters.
+        """
+        if month is None or goal.metric is None or threshold <= 1:
+            return {"hidden_reason": None, "denominator_hidden": False}
+        key = (goal.project, month, json.dumps(goal_to_row(goal)["filters"]), goal.metric)
+        if key not in self._protected:
+            frame = self.snapshots[goal.project].filter(pl.col(REPORT_MONTH_FIELD) == month)
+            cases = _filtered(frame, goal)
+            reference = frame if goal.filters else None
+            rows = protected_metrics(cases, [goal.metric], threshold=threshold, reference=reference)
+            row = rows.row(0, named=True) if rows.height else {}
+            self._protected[key] = {
+                "hidden_reason": row.get("hidden_reason"),
+                "denominator_hidden": bool(row) and row.get("denominator") is None,
+            }
+        return self._protected[key]
 
     def fill_history(self, goals: list[Goal]) -> None:
         """Evaluate and store every month with a snapshot that has no stored status yet."""
@@ -353,23 +375,16 @@ class _Evaluator:
         return evaluate(goal, _metric_row(self.month_cases(goal, month), goal))
 
 
-def _suppressed(numerator: Any, denominator: Any, threshold: int) -> bool:
-    def small(n: Any) -> bool:
-        return n is not None and 1 <= n < threshold
-
-    return threshold > 1 and (small(numerator) or small(denominator))
-
-
 def _figures(
-    status: str, value: Any, numerator: Any, denominator: Any, threshold: int
+    status: str, value: Any, numerator: Any, denominator: Any, protection: dict[str, Any]
 ) -> dict[str, Any]:
-    hidden = _suppressed(numerator, denominator, threshold)
-    small_denominator = denominator is not None and 1 <= denominator < threshold
+    hidden = protection["hidden_reason"] is not None
     return {
         "value": None if hidden else value,
         "numerator": None if hidden else numerator,
-        "denominator": None if hidden and small_denominator else denominator,
+        "denominator": None if protection["denominator_hidden"] else denominator,
         "suppressed": hidden,
+        "hidden_reason": protection["hidden_reason"],
         "status": status,
         "label": STATUS_LABELS[status],
     }
@@ -428,12 +443,16 @@ def goal_statuses(
                 stored["value"],
                 stored["numerator"],
                 stored["denominator"],
-                suppress,
+                evaluator.protection(goal, at, suppress),
             )
         else:
             result = evaluator.now(goal, at)
             figures = _figures(
-                result.status, result.value, result.numerator, result.denominator, suppress
+                result.status,
+                result.value,
+                result.numerator,
+                result.denominator,
+                evaluator.protection(goal, at, suppress),
             )
         records.append(_record(goal, at, figures))
     return records
@@ -449,8 +468,13 @@ def goal_history(
     history: dict[str, list[dict[str, Any]]] = {g.id: [] for g in goals}
     for (goal_id, month), row in sorted(evaluator.stored.items()):
         if goal_id in history:
+            goal = next(g for g in goals if g.id == goal_id)
             figures = _figures(
-                row["status"], row["value"], row["numerator"], row["denominator"], suppress
+                row["status"],
+                row["value"],
+                row["numerator"],
+                row["denominator"],
+                evaluator.protection(goal, month, suppress),
             )
             history[goal_id].append({"month": month, **figures})
     return history

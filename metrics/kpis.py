@@ -61,6 +61,7 @@ def kpi_records(frame: pl.DataFrame, by: Sequence[str]) -> list[dict[str, Any]]:
                 "ci_low": _number(row.get("ci_low")),
                 "ci_high": _number(row.get("ci_high")),
                 "suppressed": bool(row.get("suppressed") or False),
+                "hidden_reason": row.get("hidden_reason"),
             }
         )
     return records
@@ -71,10 +72,11 @@ def kpi_csv(frame: pl.DataFrame, by: Sequence[str]) -> str:
     headers = [BREAKDOWN_HEADERS.get(b, b) for b in by]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*headers, *RECORD_FIELDS])
+    writer.writerow([*headers, *RECORD_FIELDS, "hidden_reason"])
     for record in kpi_records(frame, by):
         row = [record["group"][h] for h in headers]
         row += [record[f] for f in RECORD_FIELDS[:-1]]
         row.append("true" if record["suppressed"] else "false")
+        row.append(record["hidden_reason"])
         writer.writerow(["" if v is None else v for v in row])
     return out.getvalue()

@@ -42,7 +42,8 @@ from metrics.catalogue import (
     share_parts,
 )
 from metrics.disclosure import LinkedCells, Protection, protect
-from metrics.outcomes import OUTCOMES
+from metrics.flows import ACTIVE_LABELS, MISSING
+from metrics.outcomes import OUTCOME_LABELS, OUTCOMES
 
 #: Counts from 1 to this minus one are hidden (the one setting; 0 or 1 turns it off).
 SUPPRESSION_THRESHOLD = 5
@@ -391,3 +392,122 @@ def hidden_metric(
         if reason in found:
             return reason
     return found[0]
+
+
+#: A sum a detail table shares with the linked set: (count in the total table, rows of the
+#: detail table that add up to it).
+DetailSum = tuple[str, pl.Expr]
+
+
+def protect_detail(
+    frame: pl.DataFrame,
+    sums: Sequence[DetailSum],
+    protected: ProtectedCounts,
+    *,
+    count: str = "count",
+) -> pl.DataFrame:
+    """Protect a table of counts (flows, outcome routes, a step grid) within the linked set.
+
+    Its rows add up to counts the linked set already shows or hides (``sums``); those stay
+    as they are, and the rows are protected like any other cells: small ones hidden, and
+    others as needed so that none can be pinned. Adds ``suppressed`` and ``hidden_reason``;
+    a hidden row's count becomes null.
+    """
+    threshold = protected.threshold
+    if frame.height == 0 or threshold <= 1:
+        return frame.with_columns(
+            pl.lit(False).alias("suppressed"), pl.lit(None, dtype=pl.String).alias("hidden_reason")
+        )
+    cells = LinkedCells()
+    rows = [cells.add(v or 0) for v in frame[count].to_list()]
+    frozen, already = [], []
+    for name, members in sums:
+        total_key: CellKey = ((), (), name)
+        if total_key not in protected.values:
+            continue
+        total = cells.add(protected.values[total_key])
+        frozen.append(total)
+        if protected.reasons.get(total_key):
+            already.append(total)
+        chosen = frame.select(members.fill_null(False)).to_series().to_list()
+        cells.equal({total: 1.0, **{rows[i]: -1.0 for i, keep in enumerate(chosen) if keep}})
+    windows = {c: [(1, threshold - 1)] for c in rows if 1 <= cells.values[c] < threshold}
+    result = protect(cells, windows, frozen=frozen, already_hidden=already)
+    reasons = [
+        (REASON_SMALL if c in windows else REASON_LINKED) if c in result.hidden else None
+        for c in rows
+    ]
+    hidden = pl.Series("suppressed", [r is not None for r in reasons], dtype=pl.Boolean)
+    return frame.with_columns(
+        pl.when(hidden).then(None).otherwise(pl.col(count)).alias(count),
+        hidden,
+        pl.Series("hidden_reason", reasons, dtype=pl.String),
+    )
+
+
+def outcome_route_sums() -> list[DetailSum]:
+    """How the outcome breakdown (outcome, route, complementary aid) adds up."""
+    outcome = pl.col("outcome")
+    return [
+        ("_ended", pl.lit(True)),
+        *[(f"_{o}", outcome == o) for o in OUTCOMES],
+        (
+            "_work_or_studies",
+            (outcome == "self_sufficient") & pl.col("outcome_detail").is_in(["work", "studies"]),
+        ),
+    ]
+
+
+def flow_sums(flow: str) -> list[DetailSum]:
+    """How the rows of a flow (source -> target counts of ended participants) add up."""
+    source, target = pl.col("source"), pl.col("target")
+    known = ~source.str.ends_with(MISSING) & ~target.str.ends_with(MISSING)
+    sums: list[DetailSum] = [("_ended", pl.lit(True))]
+    if flow == "income_to_outcome":
+        sums += [(f"_{o}", target == OUTCOME_LABELS[o]) for o in OUTCOMES]
+    elif flow == "step_to_step":
+        step = r"(\d)"
+        start = source.str.extract(step).cast(pl.Int64)
+        end = target.str.extract(step).cast(pl.Int64)
+        sums += [("_both_steps", known), ("_step_up", known & (end > start))]
+    elif flow == "activity_to_activity":
+        active = ACTIVE_LABELS[True]
+        sums += [
+            ("_both_active", known),
+            ("_active_start", known & source.str.ends_with(" " + active)),
+            ("_active_end", known & target.str.ends_with(" " + active)),
+        ]
+    return sums
+
+
+def step_grid_sums() -> list[DetailSum]:
+    """How the step grid (every start and exit step, both known) adds up."""
+    return [
+        ("_both_steps", pl.lit(True)),
+        ("_step_up", pl.col("step_end") > pl.col("step_start")),
+    ]
+
+
+def protection_explanation(threshold: int = SUPPRESSION_THRESHOLD) -> tuple[str, ...]:
+    """How small numbers are protected, in Swedish, for the Definitioner page and the pack."""
+    small = threshold - 1
+    return (
+        f"Antal från 1 till {small} visas som ”<{threshold}”, och andelar, intervall och "
+        "medianer som bygger på dem visas inte.",
+        "Det räcker inte att dölja de små talen: de kan ofta räknas fram ur talen bredvid "
+        "(avslutade = de fyra utfallen, deltagare = pågående + avslutade, en summa över "
+        "kommunerna, kvinnor och män i en andel). Därför döljs också så få andra tal som "
+        "möjligt, så att inget dolt litet tal kan räknas fram ur det som visas tillsammans: "
+        "helheten, varje uppdelning för sig och kombinationen som visas. Sådana tal visas som "
+        "”dold”. De kan vara stora; de är dolda bara för att skydda ett litet tal. Döljs ett "
+        "tal döljs också nämnaren och det som räknas ur det.",
+        "Metoden är cellundertryckning för länkade tabeller, som i τ-Argus: för varje dolt "
+        "litet tal löses ett litet linjärt program som letar den billigaste ändringen av de "
+        "dolda talen som håller alla summor och samband och för talet ut ur intervallet 1–"
+        f"{small}. Nollor och små tal döljs hellre än stora. Samma prövning, med det minsta och "
+        "största värde som går att räkna fram för varje dolt tal, körs i testerna.",
+        "Filter kan kombineras fritt, och då kan man aldrig helt skydda mot att två urval "
+        f"jämförs. Lämnar ett filtrerat urval ute 1–{small} deltagare jämfört med samma vy utan "
+        "filter döljs talen (”dold”), med en mening som säger varför. Mötesunderlaget, som "
+        "lämnar förbundet, har bara fasta tabeller som klarar prövningen.",
+    )

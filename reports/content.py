@@ -30,13 +30,23 @@ from goals.model import STYLE_IDS
 from goals.service import get_goal, goal_statuses
 from goals.text import target_text
 from ingest.schema import REPORT_MONTH_FIELD
-from metrics.catalogue import CATALOGUE, Metric, compute_metrics
+from metrics.catalogue import CATALOGUE, Metric
 from metrics.compare import compare_units
 from metrics.flows import income_to_outcome, outcome_breakdown
 from metrics.outcomes import OUTCOMES
+from metrics.protection import (
+    SUPPRESSION_THRESHOLD,
+    ProtectedCounts,
+    flow_sums,
+    outcome_route_sums,
+    protect_counts,
+    protect_detail,
+    protected_metrics,
+    protection_explanation,
+)
 from metrics.quality import completeness, missing_months
 from metrics.selection import snapshot_as_of
-from metrics.suppression import suppress_linked_counts, suppress_small_counts
+from metrics.suppression import suppress_small_counts
 from store import Store
 from ui.kpi import basis_text
 from ui.municipalities import comparison_table, standing_table, suppress_comparison
@@ -46,12 +56,10 @@ from ui.overview import (
     ended_count,
     outcome_table,
     participants_sentence,
-    suppress_counts,
 )
 from ui.trends import trend_table
 
 #: Counts from 1 to this minus one are shown as "<5", as on every page.
-SUPPRESSION_THRESHOLD = 5
 #: The municipality comparison and the dumbbell look at activity, as the Kommuner page does.
 COMPARISON_METRIC = "share_active_end"
 TREND_METRICS: tuple[str, ...] = ("participants", "share_active_end")
@@ -161,6 +169,10 @@ class ReportContent:
     definitions: tuple[Metric, ...]
     threshold: int = SUPPRESSION_THRESHOLD
     demo_notice: str = field(default=DEMO_NOTICE)
+
+    @property
+    def protection(self) -> tuple[str, ...]:
+        return protection_explanation(self.threshold)
 
     @property
     def title(self) -> str:
@@ -314,8 +326,10 @@ def _goal_line(store: Store, record: dict[str, Any], threshold: int) -> GoalLine
     )
 
 
-def _outcomes(cases: pl.LazyFrame, ended: int | None, threshold: int) -> Chart | None:
-    breakdown = suppress_counts(outcome_breakdown(cases))
+def _outcomes(
+    cases: pl.LazyFrame, ended: int | None, threshold: int, protected: ProtectedCounts
+) -> Chart | None:
+    breakdown = protect_detail(outcome_breakdown(cases), outcome_route_sums(), protected)
     if breakdown.height == 0:
         return None
     return _chart(
@@ -328,8 +342,8 @@ def _outcomes(cases: pl.LazyFrame, ended: int | None, threshold: int) -> Chart |
     )
 
 
-def _flow(cases: pl.LazyFrame, threshold: int) -> Chart | None:
-    flows = suppress_counts(income_to_outcome(cases))
+def _flow(cases: pl.LazyFrame, threshold: int, protected: ProtectedCounts) -> Chart | None:
+    flows = protect_detail(income_to_outcome(cases), flow_sums("income_to_outcome"), protected)
     if flows.height == 0:
         return None
     title = "Från försörjning vid start till utfall"
@@ -345,7 +359,12 @@ def _flow(cases: pl.LazyFrame, threshold: int) -> Chart | None:
 
 def _comparison(cases: pl.LazyFrame, threshold: int) -> Chart | None:
     label = CATALOGUE[COMPARISON_METRIC].label
-    comparison = suppress_comparison(compare_units(cases, COMPARISON_METRIC, "municipality"))
+    comparison = suppress_comparison(
+        compare_units(cases, COMPARISON_METRIC, "municipality"),
+        protected_metrics(cases, [COMPARISON_METRIC], ["municipality"], threshold=threshold),
+        protected_metrics(cases, [COMPARISON_METRIC], threshold=threshold),
+        "municipality",
+    )
     if comparison.height == 0 or not comparison["denominator"].drop_nulls().sum():
         return None
     return _chart(
@@ -364,7 +383,7 @@ def _comparison(cases: pl.LazyFrame, threshold: int) -> Chart | None:
 def _activity(cases: pl.LazyFrame, threshold: int) -> Chart | None:
     by = ["municipality"]
     metrics = ["share_active_start", "share_active_end"]
-    frame = suppress_small_counts(compute_metrics(cases, metrics, by=by), threshold, by=by)
+    frame = protected_metrics(cases, metrics, by, threshold=threshold)
     if frame.height == 0 or not frame["denominator"].drop_nulls().sum():
         return None
     return _chart(
@@ -388,10 +407,9 @@ def _both_shown(frame: pl.DataFrame, metrics: Sequence[str]) -> bool:
     return per_unit.filter(pl.col("n") == len(metrics)).height > 0
 
 
-def _trend(months: pl.LazyFrame, metric_id: str, threshold: int) -> Chart | None:
+def _trend(all_trends: pl.DataFrame, metric_id: str, threshold: int) -> Chart | None:
     metric = CATALOGUE[metric_id]
-    by = [REPORT_MONTH_FIELD]
-    frame = suppress_small_counts(compute_metrics(months, [metric_id], by=by), threshold, by=by)
+    frame = all_trends.filter(pl.col("metric") == metric_id)
     if frame.height == 0:
         return None
     figure = trend_lines(frame, metric.label, value_kind=metric.kind, threshold=threshold)
@@ -541,18 +559,22 @@ def build_report(
     month = month or newest
     cases = snapshot_as_of(snapshots, month)
 
-    totals = suppress_linked_counts(
-        suppress_small_counts(compute_metrics(cases, list(OVERVIEW_METRICS)), threshold)
-    )
+    # One protection for everything the pack shows of this month; each trend month is
+    # protected as that month's own state.
+    protected = protect_counts(cases, threshold=threshold)
+    totals = protected_metrics(cases, list(OVERVIEW_METRICS), threshold=threshold)
     records = goal_statuses(store, project, month, suppress=threshold)
     goals = tuple(_goal_line(store, r, threshold) for r in records)
+    all_trends = protected_metrics(
+        months, list(TREND_METRICS), [REPORT_MONTH_FIELD], threshold=threshold
+    )
     trends = tuple(
-        chart for m in TREND_METRICS if (chart := _trend(months, m, threshold)) is not None
+        chart for m in TREND_METRICS if (chart := _trend(all_trends, m, threshold)) is not None
     )
     notes, filled = _quality(store, project, month, cases, threshold)
     comparison = _comparison(cases, threshold)
     activity = _activity(cases, threshold)
-    outcomes = _outcomes(cases, ended_count(totals), threshold)
+    outcomes = _outcomes(cases, ended_count(totals), threshold, protected)
 
     shown: list[str] = [*OVERVIEW_METRICS, *TREND_METRICS]
     shown += [g.metric for g in goals if g.metric]
@@ -575,7 +597,7 @@ def build_report(
         key_numbers=_key_numbers(totals),
         goals=goals,
         outcomes=outcomes,
-        flow=_flow(cases, threshold),
+        flow=_flow(cases, threshold, protected),
         comparison=comparison,
         activity=activity,
         trends=trends,

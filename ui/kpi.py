@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_n, format_value
+from charts.numbers import format_n, format_value, hidden_text
 from metrics.catalogue import CATALOGUE
 from ui.catalogue import definition
 
@@ -19,7 +19,8 @@ def show_kpi(container, frame: pl.DataFrame, metric_id: str, *, label: str | Non
     metric = CATALOGUE[metric_id]
     row = metric_row(frame, metric_id) or {}
     suppressed = bool(row.get("suppressed"))
-    value = format_value(row.get("value"), metric.kind, suppressed=suppressed)
+    reason = row.get("hidden_reason")
+    value = format_value(row.get("value"), metric.kind, suppressed=suppressed, reason=reason)
     label = label or metric.label
     if metric.kind == "difference":
         # "+30,8 procentenheter" is too wide for a metric tile: the unit goes in the label.
@@ -32,9 +33,12 @@ def show_kpi(container, frame: pl.DataFrame, metric_id: str, *, label: str | Non
 
 def basis_text(row: dict, kind: str) -> str:
     suppressed = bool(row.get("suppressed"))
+    reason = row.get("hidden_reason")
     if kind == "share":
-        return format_n(row.get("numerator"), row.get("denominator"), suppressed=suppressed)
+        return format_n(
+            row.get("numerator"), row.get("denominator"), suppressed=suppressed, reason=reason
+        )
     denominator = row.get("denominator")
     if denominator is None:
-        return "Underlag: <5" if suppressed else "Underlag saknas"
+        return f"Underlag: {hidden_text(reason)}" if suppressed else "Underlag saknas"
     return f"Underlag: {format_value(denominator, 'count')} deltagare"

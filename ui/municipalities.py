@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_share, format_value, suppressed_text
+from charts.numbers import format_share, format_value, hidden_text
 from ingest.schema import label_for_code
 from metrics.catalogue import CATALOGUE
 from metrics.standing import standing_against_overall
-from metrics.suppression import suppress_small_counts
 
 SHARE_METRICS: list[str] = [m.id for m in CATALOGUE.values() if m.kind == "share"]
 #: Anonymous participants belong to no breakdown, so they have no column per unit.
@@ -32,8 +31,42 @@ def available_units(districts: bool) -> list[str]:
     return list(UNIT_CHOICES) if districts else ["Kommun"]
 
 
-def suppress_comparison(comparison: pl.DataFrame) -> pl.DataFrame:
-    return suppress_small_counts(comparison, by=["unit"])
+#: Columns of a comparison row that reveal the unit's size (the denominator and limits).
+_SIZE_COLUMNS = ("denominator", "lo95", "hi95", "lo998", "hi998")
+
+
+def suppress_comparison(
+    comparison: pl.DataFrame, by_unit: pl.DataFrame, total: pl.DataFrame, unit: str
+) -> pl.DataFrame:
+    """Hide in the comparison exactly what the protected metric frames hide.
+
+    ``by_unit`` and ``total`` are the protected frames of the same metric (per unit and
+    for the whole selection), so the chart shows no cell the tables hide.
+    """
+    if comparison.height == 0:
+        return comparison
+    hidden = by_unit.select(
+        pl.col(unit).alias("unit"),
+        pl.col("suppressed").alias("__hidden"),
+        "hidden_reason",
+        pl.col("denominator").is_null().alias("__size_hidden"),
+    )
+    overall_hidden = bool(total["suppressed"].any()) if total.height else False
+    joined = comparison.drop("suppressed").join(hidden, on="unit", how="left", nulls_equal=True)
+    out = joined.with_columns(
+        *[
+            pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("value", "numerator", "ci_low", "ci_high", "flag")
+        ],
+        *[
+            pl.when(pl.col("__size_hidden")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in _SIZE_COLUMNS
+        ],
+        pl.col("__hidden").fill_null(True).alias("suppressed"),
+    )
+    if overall_hidden:
+        out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("overall"))
+    return out.drop("__hidden", "__size_hidden")
 
 
 def _interval(low: float | None, high: float | None) -> str:
@@ -44,17 +77,20 @@ def _interval(low: float | None, high: float | None) -> str:
 
 def comparison_table(comparison: pl.DataFrame, unit_label: str) -> pl.DataFrame:
     rows = comparison.to_dicts()
-    hidden = suppressed_text()
+
+    def hidden(r: dict) -> str:
+        return hidden_text(r.get("hidden_reason"))
+
     return pl.DataFrame(
         {
             unit_label: [
                 str(r["unit"]) if r["unit"] is not None else "Uppgift saknas" for r in rows
             ],
-            "Andel": [hidden if r["suppressed"] else format_share(r["value"]) for r in rows],
+            "Andel": [hidden(r) if r["suppressed"] else format_share(r["value"]) for r in rows],
             "95 %-intervall": [_interval(r["ci_low"], r["ci_high"]) for r in rows],
-            "Täljare": [hidden if r["numerator"] is None else str(r["numerator"]) for r in rows],
+            "Täljare": [hidden(r) if r["numerator"] is None else str(r["numerator"]) for r in rows],
             "n (nämnare)": [
-                hidden if r["denominator"] is None else str(r["denominator"]) for r in rows
+                hidden(r) if r["denominator"] is None else str(r["denominator"]) for r in rows
             ],
             "Jämfört med helheten": [FLAG_TEXT.get(r["flag"] or "", "") for r in rows],
         },
@@ -74,7 +110,12 @@ def comparison_table(comparison: pl.DataFrame, unit_label: str) -> pl.DataFrame:
 
 def _cell(row: dict) -> str:
     metric = CATALOGUE[row["metric"]]
-    value = format_value(row["value"], metric.kind, suppressed=bool(row["suppressed"]))
+    value = format_value(
+        row["value"],
+        metric.kind,
+        suppressed=bool(row["suppressed"]),
+        reason=row.get("hidden_reason"),
+    )
     mark = STANDING_MARK.get(row.get("standing") or "", "")
     n = row["denominator"] if metric.kind != "count" else None
     basis = f" (n = {n})" if n is not None else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_count, format_share, suppressed_text
+from charts.numbers import format_count, format_share, hidden_text, suppressed_text
 from metrics.outcomes import OUTCOME_DETAIL_LABELS, OUTCOME_LABELS, OUTCOMES
 from metrics.suppression import suppress_small_counts
 from ui.kpi import metric_row
@@ -24,7 +24,7 @@ def _count_text(row: dict | None) -> str:
     if row is None:
         return "0"
     if row.get("suppressed"):
-        return suppressed_text()
+        return hidden_text(row.get("hidden_reason"))
     return format_count(row.get("value"))
 
 

@@ -12,14 +12,16 @@ from collections.abc import Sequence
 import polars as pl
 import streamlit as st
 
-from metrics.catalogue import compute_metrics
+from metrics.protection import (
+    SUPPRESSION_THRESHOLD,
+    DetailSum,
+    protect_counts,
+    protect_detail,
+    protected_metrics,
+)
 from metrics.selection import apply_filters, latest_snapshot, snapshot_as_of
-from metrics.suppression import suppress_linked_counts, suppress_small_counts
 from ui.filters import Filters, current_filters
 from ui.state import data_version, get_store, load_snapshots
-
-#: Counts from 1 to this minus one are shown as "<5" everywhere.
-SUPPRESSION_THRESHOLD = 5
 
 
 def _filter_kwargs(filters: Filters) -> dict:
@@ -45,6 +47,15 @@ def selected_cases(filters: Filters | None = None) -> pl.LazyFrame:
     return latest_snapshot(filtered_snapshots(filters))
 
 
+def unfiltered(filters: Filters) -> Filters:
+    """The same view without the user's filters: the report month only."""
+    return Filters(report_month=filters.report_month)
+
+
+def is_filtered(filters: Filters) -> bool:
+    return _key(unfiltered(filters)) != _key(filters)
+
+
 def _key(filters: Filters) -> tuple:
     return dataclasses.astuple(dataclasses.replace(filters, meeting_mode=False))
 
@@ -59,10 +70,15 @@ def _metrics(
     suppress: int,
 ) -> pl.DataFrame:
     filters = current_filters()
-    cases = filtered_snapshots(filters) if over_months else selected_cases(filters)
-    frame = compute_metrics(cases, metrics=list(metrics) if metrics else None, by=list(by))
-    hidden = suppress_small_counts(frame, threshold=suppress, by=list(by))
-    return suppress_linked_counts(hidden, by=list(by)) if suppress else hidden
+    choose = filtered_snapshots if over_months else selected_cases
+    reference = choose(unfiltered(filters)) if is_filtered(filters) else None
+    return protected_metrics(
+        choose(filters),
+        metrics=list(metrics) if metrics else None,
+        by=list(by),
+        threshold=suppress,
+        reference=reference,
+    )
 
 
 def metric_frame(
@@ -105,3 +121,44 @@ def _cached_call(version, filter_key, name, args, over_months, _function):
     filters = current_filters()
     cases = filtered_snapshots(filters) if over_months else selected_cases(filters)
     return _function(cases, *args)
+
+
+FILTER_NOTICE = (
+    "Några tal döljs (visas som ”dold”): urvalet lämnar ute färre än {threshold} deltagare "
+    "jämfört med samma vy utan filter, och då skulle de utelämnade kunna räknas fram som "
+    "skillnaden. Välj ett bredare urval för att se dem."
+)
+
+
+def show_filter_notice() -> None:
+    """Say why numbers are hidden when the filters leave out only a few participants."""
+    filters = current_filters()
+    if not is_filtered(filters):
+        return
+    totals = metric_frame()
+    if (totals["hidden_reason"] == "filter").any():
+        st.info(
+            FILTER_NOTICE.format(threshold=SUPPRESSION_THRESHOLD), icon=":material/visibility_off:"
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _detail(version: tuple, filter_key: tuple, name: str, suppress: int, _function, _sums):
+    filters = current_filters()
+    cases = selected_cases(filters)
+    reference = selected_cases(unfiltered(filters)) if is_filtered(filters) else None
+    protected = protect_counts(cases, threshold=suppress, reference=reference)
+    return protect_detail(_function(cases), _sums, protected)
+
+
+def protected_detail(function, sums: Sequence[DetailSum]) -> pl.DataFrame:
+    """A detail table (flows, outcome routes, step grid) protected with the linked set."""
+    filters = current_filters()
+    return _detail(
+        data_version(get_store()),
+        _key(filters),
+        f"{function.__module__}.{function.__qualname__}",
+        SUPPRESSION_THRESHOLD,
+        function,
+        tuple(sums),
+    )

@@ -24,7 +24,13 @@ def trend_table(trend: pl.DataFrame, metric_id: str, group: str | None) -> pl.Da
     if group:
         columns["Grupp"] = [label_for_code(group, r[group]) for r in rows]
     columns[metric.label] = [
-        format_value(r["value"], metric.kind, suppressed=bool(r["suppressed"])) for r in rows
+        format_value(
+            r["value"],
+            metric.kind,
+            suppressed=bool(r["suppressed"]),
+            reason=r.get("hidden_reason"),
+        )
+        for r in rows
     ]
     if metric.kind != "count":
         columns["Underlag"] = [basis_text(r, metric.kind) for r in rows]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.protection import protection_explanation
 from ui.catalogue import catalogue_table, outcome_rules
 
 st.title("Definitioner")
 st.write(
     "Varje siffra i Lägesbild kommer från en av definitionerna nedan. En andel räknas bara "
-    "över deltagare där uppgiften är känd, och visas med sin nämnare. Antal från 1 till 4 "
-    'visas som "<5" för att skydda deltagarna.'
+    "över deltagare där uppgiften är känd, och visas med sin nämnare."
 )
 st.dataframe(catalogue_table(), hide_index=True, width="stretch")
+
+st.subheader("Så skyddas små tal")
+for paragraph in protection_explanation():
+    st.write(paragraph)
 
 st.subheader("Så avgörs utfallet för en avslutad deltagare")
 st.markdown(outcome_rules())

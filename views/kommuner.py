@@ -20,12 +20,13 @@ from ui.municipalities import (
     standing_table,
     suppress_comparison,
 )
-from ui.selection import cached, metric_frame
+from ui.selection import cached, metric_frame, show_filter_notice
 
 filters = current_filters()
 font_size = chart_font_size(filters.meeting_mode)
 st.title("Kommuner")
 st.markdown(filters.describe())
+show_filter_notice()
 st.write(
     "Antalen är små, så en skillnad på tio procentenheter kan vara slump. Varje andel visas "
     "med sitt 95 %-intervall. I trattdiagrammet är en kommun utanför 99,8 %-gränsen markerad "
@@ -44,7 +45,12 @@ unit_label = right.selectbox("Jämför", units)
 unit = UNIT_CHOICES[unit_label]
 label = metric_label(metric_id)
 
-comparison = suppress_comparison(cached(compare_units, metric_id, unit))
+comparison = suppress_comparison(
+    cached(compare_units, metric_id, unit),
+    metric_frame([metric_id], by=[unit]),
+    metric_frame([metric_id]),
+    unit,
+)
 if comparison.height == 0 or comparison["denominator"].drop_nulls().sum() == 0:
     empty_state(f"Det finns inget underlag för {label.lower()} i urvalet.")
 else:

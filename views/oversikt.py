@@ -6,6 +6,7 @@ import streamlit as st
 
 from charts.outcome_bars import outcome_bars
 from metrics.flows import outcome_breakdown
+from metrics.protection import outcome_route_sums
 from metrics.trends import changes_since_last_month
 from ui.filters import current_filters
 from ui.goals import show_summary
@@ -17,15 +18,15 @@ from ui.overview import (
     ended_count,
     outcome_table,
     participants_sentence,
-    suppress_counts,
 )
 from ui.report import meeting_pack_section
-from ui.selection import cached, metric_frame
+from ui.selection import cached, metric_frame, protected_detail, show_filter_notice
 from ui.state import get_store
 
 filters = current_filters()
 st.title("Översikt")
 st.markdown(filters.describe())
+show_filter_notice()
 
 totals = metric_frame(OVERVIEW_METRICS)
 st.markdown(f"#### {participants_sentence(totals)}")
@@ -43,7 +44,7 @@ show_kpi(cols[1], totals, "share_active_end")
 show_kpi(cols[2], totals, "activity_change_pp", label="Förändring")
 
 st.subheader("Utfall för avslutade deltagare")
-outcomes = suppress_counts(cached(outcome_breakdown))
+outcomes = protected_detail(outcome_breakdown, outcome_route_sums())
 ended_total = ended_count(totals)
 if outcomes.height == 0:
     empty_state("Inga avslutade deltagare i urvalet ännu, så det finns inga utfall att visa.")

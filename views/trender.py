@@ -8,12 +8,13 @@ from charts.trends import trend_lines
 from metrics.catalogue import CATALOGUE
 from ui.filters import current_filters
 from ui.layout import chart_font_size, empty_state, show_chart
-from ui.selection import metric_frame
+from ui.selection import metric_frame, show_filter_notice
 from ui.trends import GROUP_CHOICES, trend_table
 
 filters = current_filters()
 st.title("Trender")
 st.markdown(filters.describe() + " Varje punkt är en månads ögonblicksbild.")
+show_filter_notice()
 
 left, right = st.columns(2)
 metric_id = left.selectbox("Mått", list(CATALOGUE), format_func=lambda m: CATALOGUE[m].label)

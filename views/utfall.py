@@ -7,6 +7,7 @@ import streamlit as st
 from charts.flows import sankey, step_matrix_heatmap
 from charts.outcome_bars import outcome_bars
 from metrics.flows import outcome_breakdown, step_matrix
+from metrics.protection import flow_sums, outcome_route_sums, step_grid_sums
 from ui.filters import current_filters
 from ui.layout import chart_font_size, empty_state, show_chart
 from ui.outcomes import (
@@ -16,18 +17,19 @@ from ui.outcomes import (
     flow_table,
     matrix_table,
 )
-from ui.overview import OVERVIEW_METRICS, ended_count, outcome_table, suppress_counts
-from ui.selection import cached, metric_frame
+from ui.overview import OVERVIEW_METRICS, ended_count, outcome_table
+from ui.selection import metric_frame, protected_detail, show_filter_notice
 
 filters = current_filters()
 font_size = chart_font_size(filters.meeting_mode)
 st.title("Utfall")
 st.markdown(filters.describe())
+show_filter_notice()
 
 st.subheader("Flöden")
 choice = st.radio("Visa flödet", list(FLOW_CHOICES), horizontal=True)
 flow_function, flow_title = FLOW_CHOICES[choice]
-flows = suppress_counts(cached(flow_function))
+flows = protected_detail(flow_function, flow_sums(flow_function.__name__))
 if flows.height == 0:
     empty_state("Inga avslutade deltagare i urvalet, så det finns inga flöden att visa.")
 else:
@@ -40,7 +42,7 @@ else:
     )
 
 st.subheader("Stegförflyttning")
-matrix = suppress_counts(cached(step_matrix))
+matrix = protected_detail(step_matrix, step_grid_sums())
 if matrix.height == 0:
     empty_state("Inga avslutade deltagare med känt steg både vid start och avslut.")
 else:
@@ -55,7 +57,7 @@ else:
 st.subheader("Utfall i delkategorier")
 totals = metric_frame(OVERVIEW_METRICS)
 ended_total = ended_count(totals)
-outcomes = suppress_counts(cached(outcome_breakdown))
+outcomes = protected_detail(outcome_breakdown, outcome_route_sums())
 if outcomes.height == 0:
     empty_state("Inga avslutade deltagare i urvalet ännu.")
 else:
