@@ -29,8 +29,8 @@ from ingest.schema import (
     INCOME_CODES,
 )
 from metrics.catalogue import compute_metrics
+from metrics.protection import protect_counts, protected_metrics
 from metrics.selection import latest_snapshot
-from metrics.suppression import suppress_small_counts
 
 MUNICIPALITIES = Path(__file__).resolve().parent.parent / "data" / "kommuner.csv"
 
@@ -106,9 +106,16 @@ def synthetic_cases(rows: int, seed: int = 7) -> pl.DataFrame:
 
 
 def catalogue_by_municipality(cases: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """What the comparison page does: all metrics by municipality, then suppression."""
-    by = ["municipality"]
-    return suppress_small_counts(compute_metrics(cases, by=by), by=by)
+    """What the comparison page does: all metrics by municipality, protected for small numbers.
+
+    Protection covers the linked set (the total and every single breakdown) with the
+    LP-based cell suppression of ``metrics.protection``.
+    """
+    return protected_metrics(cases, by=["municipality"])
+
+
+def catalogue_by_municipality_unprotected(cases: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    return compute_metrics(cases, by=["municipality"])
 
 
 def _peak_memory_mb() -> float:
@@ -182,10 +189,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"generated {cases.height:,} rows in {time.perf_counter() - t0:.2f} s")
     catalogue_by_municipality(cases)  # warm-up: thread pool, first allocations
     _time(
-        "catalogue by municipality",
+        "catalogue by municipality, protected",
         cases.height,
         args.repeat,
         lambda: catalogue_by_municipality(cases),
+    )
+    _time(
+        "catalogue by municipality, unprotected",
+        cases.height,
+        args.repeat,
+        lambda: catalogue_by_municipality_unprotected(cases),
+    )
+    _time(
+        "protection alone (linked counts + LP)",
+        cases.height,
+        args.repeat,
+        lambda: protect_counts(cases, ["municipality"]),
+    )
+    protected = protect_counts(cases, ["municipality"])
+    print(
+        f"linked cells {len(protected.values):,}, hidden {protected.hidden_count:,} "
+        f"({sum(r == 'small' for r in protected.reasons.values()):,} small)"
     )
     _time("catalogue total", cases.height, args.repeat, lambda: compute_metrics(cases))
     if args.store_url:

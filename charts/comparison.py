@@ -35,6 +35,7 @@ from charts.numbers import (
     format_pp,
     format_share,
     format_value,
+    hidden_text,
     suppressed_text,
 )
 from charts.palette import NEUTRAL_DARK, NEUTRAL_LIGHT, NEUTRAL_MID, OKABE_ITO, PRIMARY
@@ -115,6 +116,7 @@ def interval_bars(
     highs = column_or_none(data, "ci_high")
     flags = column_or_none(data, "flag")
     hidden = suppressed_flags(data)
+    reasons = column_or_none(data, "hidden_reason")
 
     labels: list[str] = []
     bar_x: list[float | None] = []
@@ -125,8 +127,8 @@ def interval_bars(
     patterns: list[str] = []
     missing: list[tuple[str, str, str]] = []
     hidden_names: list[str] = []
-    for unit, value, num, den, low, high, flag, is_hidden in zip(
-        units, values, numerators, denominators, lows, highs, flags, hidden, strict=True
+    for unit, value, num, den, low, high, flag, is_hidden, reason in zip(
+        units, values, numerators, denominators, lows, highs, flags, hidden, reasons, strict=True
     ):
         name = unit_name(unit_col, unit)
         mark, flag_text = FLAG_MARKS.get(flag or "", ("", ""))
@@ -135,9 +137,10 @@ def interval_bars(
         shown = value is not None and not is_hidden
         lines = [f"<b>{name}</b>"]
         if is_hidden:
-            lines.append(f"{value_label}: {suppressed_text(threshold)} (visas inte)")
-            lines.append(format_n(None, den, suppressed=True, threshold=threshold))
-            missing.append((label, suppressed_text(threshold), "<br>".join(lines)))
+            text = hidden_text(reason, threshold)
+            lines.append(f"{value_label}: {text} (visas inte)")
+            lines.append(format_n(None, den, suppressed=True, threshold=threshold, reason=reason))
+            missing.append((label, text, "<br>".join(lines)))
             hidden_names.append(name)
         elif value is None:
             lines.append(f"{value_label}: {MISSING_TEXT}")

@@ -38,7 +38,7 @@ def suppressed_text(threshold: int = SUPPRESSION_THRESHOLD) -> str:
 
 
 def hidden_text(reason: str | None = None, threshold: int = SUPPRESSION_THRESHOLD) -> str:
-    """"<5" for a small count (or when the reason is not known), "dold" for any other."""
+    """ "<5" for a small count (or when the reason is not known), "dold" for any other."""
     if reason is None or reason == REASON_SMALL:
         return suppressed_text(threshold)
     return LINKED_TEXT

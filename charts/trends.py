@@ -27,7 +27,7 @@ from charts.numbers import (
     MetricKind,
     format_n,
     format_value,
-    suppressed_text,
+    hidden_text,
 )
 from charts.palette import series_style
 from ingest.schema import REPORT_MONTH_FIELD
@@ -79,6 +79,7 @@ def trend_lines(
         name = value_label if group_column is None else unit_name(group_column, group)
         colour, symbol, dash = series_style(index)
         hidden = suppressed_flags(part)
+        reasons = iter(column_or_none(part, "hidden_reason"))
         x = part.get_column(REPORT_MONTH_FIELD).to_list()
         values = column_or_none(part, "value")
         y = [None if h else v for v, h in zip(values, hidden, strict=True)]
@@ -96,9 +97,10 @@ def trend_lines(
             strict=True,
         ):
             lines = [f"<b>{name}</b>, {month_label(month)}"]
+            reason = next(reasons)
             if is_hidden:
                 hidden_names.append(f"{name} {month_label(month)}")
-                lines.append(f"{value_label}: {suppressed_text(threshold)}")
+                lines.append(f"{value_label}: {hidden_text(reason, threshold)}")
             elif value is None:
                 lines.append(f"{value_label}: {MISSING_TEXT}")
             else:

@@ -365,21 +365,40 @@ def count_flags() -> dict[str, pl.Expr]:
     }
 
 
-def count_table(cases: pl.LazyFrame | pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
-    """One row per group with every count of :func:`count_flags` (and ``_anonymous``).
+def count_tables(
+    cases: pl.LazyFrame | pl.DataFrame, tables: Sequence[Sequence[str]]
+) -> list[pl.DataFrame]:
+    """Per table, one row per group with every count of :func:`count_flags`.
 
-    Felregistreringar are left out; anonymous participations count only in ``_anonymous``.
+    Felregistreringar are left out; anonymous participations count only in ``_anonymous``,
+    and only in the tables that count them (:func:`counts_anonymous`). The row flags are
+    computed once and every table is summed from them, in parallel.
     """
-    by = list(by)
+    fields = sorted({f for table in tables for f in table})
     person = ~pl.col("anonymous").fill_null(False)
-    lf = cases.lazy().filter(~is_excluded()).with_columns(**_base_columns())
-    if not counts_anonymous(by):
-        lf = lf.filter(person)
     flags = {name: (expr & person) for name, expr in count_flags().items()}
     flags["_anonymous"] = ~person
-    rows = lf.select(*by, *[expr.alias(name) for name, expr in flags.items()])
-    sums = pl.col(list(flags)).sum().cast(pl.Int64)
-    return (rows.group_by(by).agg(sums) if by else rows.select(sums)).collect()
+    rows = (
+        cases.lazy()
+        .filter(~is_excluded())
+        .with_columns(**_base_columns())
+        .select(*fields, *[expr.alias(name) for name, expr in flags.items()])
+        .collect()
+        .lazy()
+    )
+    names = list(flags)
+    queries = []
+    for table in tables:
+        table = list(table)
+        sums = pl.col(names).sum().cast(pl.Int64)
+        query = rows.group_by(table).agg(sums) if table else rows.select(sums)
+        if not counts_anonymous(table):
+            # A group of anonymous rows only is no group: they belong to no breakdown.
+            query = query.filter(pl.col("_person") > 0).with_columns(
+                pl.lit(0, dtype=pl.Int64).alias("_anonymous")
+            )
+        queries.append(query)
+    return pl.collect_all(queries)
 
 
 def _check(metrics: Sequence[str] | None, by: Sequence[str]) -> list[str]:

@@ -35,7 +35,7 @@ from metrics.catalogue import (
     CATALOGUE,
     compute_metrics,
     count_flags,
-    count_table,
+    count_tables,
     counts_anonymous,
     metric_counts,
     numerator_only_counts,
@@ -119,8 +119,7 @@ def linked_tables(by: Sequence[str] = ()) -> tuple[list[Table], list[Table]]:
 
 
 def _count_tables(cases: pl.LazyFrame, tables: Sequence[Table]) -> dict[Table, pl.DataFrame]:
-    frames = [count_table(cases, list(t)) for t in tables]
-    return dict(zip(tables, frames, strict=True))
+    return dict(zip(tables, count_tables(cases, tables), strict=True))
 
 
 class _Builder:
@@ -296,6 +295,11 @@ def protect_counts(
         result = Protection(primary, frozenset(hidden - primary), combined.unprotected)
     values = builder.cells.values
     by_cell = {i: k for k, i in builder.ids.items()}
+    if result.unprotected:
+        # No change could free these: hide their whole tables rather than show a way in.
+        tables_out = {by_cell[c][0] for c in result.unprotected}
+        whole = {i for k, i in builder.ids.items() if k[0] in tables_out}
+        result = Protection(result.primary, frozenset(result.secondary | whole - result.primary))
     return ProtectedCounts(
         threshold=threshold,
         reasons={by_cell[c]: reasons.get(c, REASON_LINKED) for c in result.hidden},

@@ -61,6 +61,8 @@ AT_MOST = (
     ("work_or_studies", "self_sufficient"),
 )
 GROUP_FIELDS = {"kon": "K", "utrikes_fodd": "Ja"}
+#: Half a unit in the last decimal the records give.
+ROUNDING = 0.5e-4
 
 
 @dataclass
@@ -81,6 +83,14 @@ class _Model:
 
     def var(self, key: tuple) -> int:
         return self.ids.setdefault(key, len(self.ids))
+
+    def band(self, relation: dict[int, float], denominator: int) -> None:
+        """``-ROUNDING * den <= relation <= ROUNDING * den``."""
+        upper = dict(relation)
+        upper[denominator] = upper.get(denominator, 0.0) - ROUNDING
+        lower = {v: -a for v, a in relation.items()}
+        lower[denominator] = lower.get(denominator, 0.0) - ROUNDING
+        self.inequalities += [upper, lower]
 
 
 def _key(record: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple]:
@@ -116,12 +126,14 @@ def attack(
         if den_name is None and value is not None and num is not None:
             model.known[num] = value
         metric = record["metric"]
+        # Shown values are rounded (to 4 decimals in the JSON), so each gives a narrow band:
+        # |numerator - value * denominator| <= ROUNDING * denominator.
         if value is not None and num is not None and den is not None:
-            model.equalities.append({num: 1.0, den: -float(value)})
+            model.band({num: 1.0, den: -float(value)}, den)
         if metric == "activity_change_pp" and value is not None:
             start = model.var((table, key, "active_start"))
             end = model.var((table, key, "active_end"))
-            model.equalities.append({end: 1.0, start: -1.0, den: -float(value) / 100.0})
+            model.band({end: 1.0, start: -1.0, den: -float(value) / 100.0}, den)
     counts_by_group: dict[tuple, set[str]] = {}
     for table, key, count in list(model.ids):
         counts_by_group.setdefault((table, key), set()).add(count)

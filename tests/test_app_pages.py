@@ -103,3 +103,20 @@ def test_municipality_page_bars_equal_the_comparison(app, demo_database):
     for row in expected.iter_rows(named=True):
         label = next(k for k in shown if k.startswith(row["unit"]))
         assert shown[label] == pytest.approx(row["value"])
+
+
+def test_a_filter_that_leaves_out_only_a_few_hides_the_counts_and_says_why(app, demo_database):
+    """Otherwise the few left out are the difference to the unfiltered overview."""
+    cases = latest_snapshot(Store(demo_database).load_snapshots()).collect()
+    starts = cases.filter(~pl.col("anonymous"))["start_date"].unique().sort()
+    # The first start dates, until 1-4 participants would be left out.
+    first = next(
+        d
+        for d in starts
+        if 1 <= cases.filter(~pl.col("anonymous"), pl.col("start_date") < d).height <= 4
+    )
+    app.query_params["start_fran"] = first.isoformat()
+    at = app.run()
+    assert not at.exception
+    assert any("färre än 5 deltagare" in info.value for info in at.info)
+    assert _metric_values(at)["Deltagare"] == "dold"

@@ -1,0 +1,69 @@
+"""On the demo data, nothing a user sees together gives a small count away."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import polars as pl
+import pytest
+
+from demo.load import load_demo_set
+from metrics.catalogue import compute_metrics
+from metrics.kpis import kpi_records
+from metrics.protection import LINKED_FIELDS, protected_metrics
+from metrics.selection import apply_filters, snapshot_as_of
+from store import Store
+from tests.disclosure_attacker import attack
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pl.DataFrame]:
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'lagesbild.db'}")
+    load_demo_set(store)
+    yield store.load_snapshots()
+    store.close()
+
+
+def _shown_and_truth(cases, views):
+    shown, truth = [], []
+    for by in views:
+        shown += kpi_records(protected_metrics(cases, by=by), by)
+        truth += kpi_records(compute_metrics(cases, by=by), by)
+    return shown, truth
+
+
+def test_a_set_of_kpis_calls_gives_no_small_count_away(snapshots):
+    """What `cli.py kpis` gives for the whole förbund: total, each field, one combination."""
+    cases = snapshot_as_of(snapshots, None)
+    views = [(), *[(f,) for f in LINKED_FIELDS], ("municipality", "gender")]
+    shown, truth = _shown_and_truth(cases, views)
+    hidden = sum(r["suppressed"] for r in shown)
+    assert hidden > 0, "the demo has small numbers; a protection that hides nothing is wrong"
+    assert attack(shown, truth) == []
+
+
+@pytest.mark.parametrize("project", ["Brobygget", "Vägval"])
+def test_what_the_pages_and_the_pack_show_of_one_insats_gives_no_small_count_away(
+    snapshots, project
+):
+    """The pack's tables (totals, per kommun) and the pages' (each unit) for one insats."""
+    cases = apply_filters(snapshot_as_of(snapshots, None), projects=[project])
+    views = [(), ("municipality",), ("district",), ("gender",), ("age_group",)]
+    shown, truth = _shown_and_truth(cases, views)
+    assert attack(shown, truth) == []
+
+
+def test_the_old_primary_suppression_leaked_on_the_demo(snapshots):
+    """The attacker is not toothless: the protection before linked cells leaked here."""
+    from metrics.suppression import suppress_linked_counts, suppress_small_counts
+
+    cases = snapshot_as_of(snapshots, None)
+    shown, truth = [], []
+    for by in [(), ("municipality",), ("gender",), ("age_group",)]:
+        frame = compute_metrics(cases, by=by)
+        old = suppress_linked_counts(suppress_small_counts(frame, by=by), by=by)
+        shown += kpi_records(old, by)
+        truth += kpi_records(frame, by)
+    assert len(attack(shown, truth)) > 0
