@@ -14,6 +14,7 @@ import dataframely as dy
 import polars as pl
 
 from ingest import municipalities, schema
+from ingest.encoding import MOJIBAKE_PATTERN, repair_mojibake
 from ingest.guard import mask_value
 from ingest.headers import HeaderMap
 from ingest.problems import ROW_COLUMN, Problem, rows_and_examples
@@ -321,6 +322,7 @@ def validate(table: RawTable, headers: HeaderMap) -> Validated:
     }
     report = _Reporter(raw, headers)
     warnings: list[str] = []
+    _check_mojibake(raw, distinct, report)
 
     parsed: list[pl.Expr] = [pl.col(ROW_COLUMN).alias("excel_row")]
     for f in schema.FIELDS:
@@ -389,6 +391,30 @@ def validate(table: RawTable, headers: HeaderMap) -> Validated:
     if month_present:
         columns.append(pl.col(schema.REPORT_MONTH_FIELD).cast(pl.String))
     return Validated(frame.select(columns), [], warnings)
+
+
+def _check_mojibake(raw: pl.DataFrame, distinct: dict[str, pl.Series], report: _Reporter) -> None:
+    """Text garbled by a wrong encoding (``VÃ¤gval``) is refused where it stands, with the
+    text it most likely was; only each column's distinct values are searched."""
+    for name, values in distinct.items():
+        garbled = values.filter(values.str.contains(MOJIBAKE_PATTERN))
+        if garbled.len() == 0:
+            continue
+        failing = raw.filter(pl.col(_raw(name)).is_in(garbled.implode()))
+        first = failing.sort(ROW_COLUMN).get_column(_raw(name)).unique(maintain_order=True)
+        hints = ", ".join(
+            f"'{mask_value(v)}' är troligen '{mask_value(repair_mojibake(v))}'"
+            for v in first.head(3).to_list()
+        )
+        report.add(
+            "fel_teckenkodning",
+            name,
+            failing,
+            "texten ser ut att ha sparats i fel teckenkodning",
+            f"{hints}. Texten har gått genom fel teckenkodning (UTF-8 lästes som "
+            "Windows-1252): rätta texten eller spara filen på nytt som CSV UTF-8 och ladda upp "
+            "igen.",
+        )
 
 
 def _check_rules(frame: pl.DataFrame, headers: HeaderMap, report: _Reporter) -> None:
