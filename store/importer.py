@@ -77,12 +77,16 @@ def import_export(
             stored,
         )
 
-    validation = checked or read_and_validate(
-        data,
-        file_name,
-        progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),
-        limits=limits,
-    )
+    def check(month_to_check: str | None) -> ValidationOutcome:
+        return read_and_validate(
+            data,
+            file_name,
+            progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),
+            limits=limits,
+            month=month_to_check,
+        )
+
+    validation = checked or check(month)
     if not validation.ok or validation.cases is None:
         _audit_refusal(store, user.actor, file_name, sha256, validation, "validation")
         return ImportOutcome(
@@ -94,6 +98,15 @@ def import_export(
         _audit_refusal(store, user.actor, file_name, sha256, validation, "report_month")
         message = f"{month_error or 'Rapportmånad saknas.'} Inget har sparats."
         return ImportOutcome("refused", message, None, [], validation)
+    if validation.checked_month != report_month:
+        # Checked against another month (the page checks before the month is typed):
+        # the dates must hold for the month the file is stored under.
+        validation = check(report_month)
+        if not validation.ok or validation.cases is None:
+            _audit_refusal(store, user.actor, file_name, sha256, validation, "validation")
+            return ImportOutcome(
+                "refused", _refusal_message(file_name, validation), None, [], validation
+            )
 
     cases = validation.cases.drop(schema.REPORT_MONTH_FIELD, strict=False)
     existing = [
