@@ -39,6 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             month=args.month,
             replace=args.replace,
             actor=cli_actor(args),
+            new_project=args.ny_insats,
         )
     except AccessDenied as exc:
         return refused(exc)
@@ -55,6 +56,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if outcome.status == "needs_confirmation":
         print(outcome.message)
         print("Kör igen med --replace för att ersätta.")
+        return EXIT_REFUSED
+    if outcome.status == "needs_new_project":
+        print(outcome.message)
+        print("Kör igen med --ny-insats om det är en ny insats.")
         return EXIT_REFUSED
     if outcome.validation is not None and not outcome.validation.ok:
         print(format_report(outcome.validation))
@@ -177,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="exportfilen")
     imp.add_argument("--month", type=report_month, help="rapportmånad ÅÅÅÅ-MM")
     imp.add_argument("--replace", action="store_true", help="ersätt en redan importerad månad")
+    imp.add_argument(
+        "--ny-insats",
+        action="store_true",
+        help="bekräfta att en insats vars namn liknar en känd insats är en ny insats",
+    )
     imp.set_defaults(handler=cmd_import)
 
     hist = commands.add_parser("history", help="lista importer")

@@ -43,8 +43,9 @@ def demo_export(rows: int, seed: int = 2019) -> pl.DataFrame:
         return np.where(rng.random(rows) < share, "Ja", "Nej")
 
     start = np.datetime64("2016-01-01") + rng.integers(0, 1150, rows).astype("timedelta64[D]")
-    ended = rng.random(rows) < 0.7
     end = start + rng.integers(20, 800, rows).astype("timedelta64[D]")
+    # A participation that ends after the report month is still ongoing in that export.
+    ended = (rng.random(rows) < 0.7) & (end <= np.datetime64("2019-03-31"))
     step_start = rng.integers(1, 5, rows)
     step_end = np.minimum(6, step_start + rng.integers(-1, 3, rows).clip(0))
 

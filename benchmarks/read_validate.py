@@ -25,11 +25,13 @@ def write_demo_export(path: Path, rows: int, seed: int = 1) -> Path:
     rng = np.random.default_rng(seed)
     names = [m.name for m in register().by_code.values()][:40]
     day0 = np.datetime64(dt.date(2016, 1, 1))
-    start_days = day0 + rng.integers(0, 2000, rows).astype("timedelta64[D]")
+    month_end = np.datetime64(dt.date(2019, 3, 31))  # the export's report month is 2019-03
+    start_days = day0 + rng.integers(0, 1186, rows).astype("timedelta64[D]")
     end_days = start_days + rng.integers(30, 700, rows).astype("timedelta64[D]")
     start = pl.Series(start_days).cast(pl.String)
     end = pl.Series(end_days).cast(pl.String)
-    ended = rng.random(rows) < 0.6
+    # A participation that ends after the report month is still ongoing in that export.
+    ended = (rng.random(rows) < 0.6) & (end_days <= month_end)
 
     def pick(codes: tuple[str, ...] | list[str]) -> pl.Series:
         return pl.Series(np.asarray(codes, dtype=object)[rng.integers(0, len(codes), rows)])

@@ -12,6 +12,7 @@ from ingest.headers import map_headers
 from ingest.limits import FILE_LIMITS, FileLimits
 from ingest.problems import Problem, ValidationOutcome
 from ingest.reader import RawTable, UnreadableFile, read_table
+from ingest.report_month import month_in_file_name
 from ingest.schema import is_personal_data_header
 from ingest.validation import validate
 
@@ -26,15 +27,18 @@ def read_and_validate(
     file_name: str | None = None,
     progress: Progress | None = None,
     limits: FileLimits = FILE_LIMITS,
+    month: str | None = None,
 ) -> ValidationOutcome:
     """Read, guard and validate one export. Never raises for bad input: problems say why.
 
     ``limits`` (size, rows, unpacked size) are checked before the file is parsed; the
-    upload page passes ``ingest.limits.UPLOAD_LIMITS``.
+    upload page passes ``ingest.limits.UPLOAD_LIMITS``. Dates are checked against the
+    report month: ``month`` when given, else the file's ``rapportmanad``, else the month
+    in the file name (the order ``resolve_report_month`` uses).
     """
     name = file_name or (Path(source).name if isinstance(source, str | Path) else _UNNAMED_FILE)
     try:
-        return _read_and_validate(source, name, progress, limits)
+        return _read_and_validate(source, name, progress, limits, month)
     except Exception as exc:
         # The exception text may quote the file's values, so only its type is shown.
         return _refused(
@@ -48,7 +52,11 @@ def read_and_validate(
 
 
 def _read_and_validate(
-    source: bytes | str | Path, name: str, progress: Progress | None, limits: FileLimits
+    source: bytes | str | Path,
+    name: str,
+    progress: Progress | None,
+    limits: FileLimits,
+    month: str | None,
 ) -> ValidationOutcome:
     report = progress or (lambda fraction, step: None)
     if isinstance(source, str | Path):
@@ -87,12 +95,14 @@ def _read_and_validate(
         return ValidationOutcome(name, None, problems, warnings, preview, 0)
 
     report(0.6, "Kontrollerar värden")
-    validated = validate(table, header_map)
+    validated = validate(table, header_map, month, month_in_file_name(name))
     problems += validated.problems
     warnings += validated.warnings
     report(1.0, "Klart")
     cases = validated.cases if not problems else None
-    return ValidationOutcome(name, cases, problems, warnings, preview, rows_read)
+    return ValidationOutcome(
+        name, cases, problems, warnings, preview, rows_read, validated.checked_month
+    )
 
 
 def _refused(name: str, problem: Problem) -> ValidationOutcome:

@@ -37,6 +37,8 @@ class ValidationOutcome:
     warnings: list[str]
     preview: pl.DataFrame
     rows_read: int
+    #: The report month the dates were checked against (None: no month was known).
+    checked_month: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,7 @@ import fastexcel
 import polars as pl
 
 from ingest import schema
+from ingest.encoding import UTF8_BOM, check_single_encoding
 from ingest.limits import FILE_LIMITS, FileLimits, check_archive, check_rows, check_size
 from ingest.problems import ROW_COLUMN, Problem
 
@@ -143,9 +144,10 @@ def _parse_csv(data: bytes, separator: str) -> pl.DataFrame:
 
 
 def _read_csv(data: bytes) -> RawTable:
-    """UTF-8 (with or without BOM) is read as is; anything else is Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """UTF-8 (with or without BOM) or Windows-1252, each read whole; a mix is refused."""
+    had_bom = data.startswith(UTF8_BOM)
+    if had_bom:
+        data = data[len(UTF8_BOM) :]
     if _looks_binary(data):
         raise _refuse("okant_format", _NOT_SUPPORTED)
     separator = detect_separator(_first_line(data))
@@ -155,10 +157,10 @@ def _read_csv(data: bytes) -> RawTable:
         except pl.exceptions.ComputeError as exc:
             if "utf-8" not in str(exc).lower():
                 raise
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError as decode_error:
-                raise _refuse("okant_format", _NOT_SUPPORTED) from decode_error
+            # Not UTF-8: only a file that is Windows-1252 throughout is read as such.
+            if (problem := check_single_encoding(data, had_bom)) is not None:
+                raise UnreadableFile(problem) from exc
+            text = data.decode("cp1252")
             separator = detect_separator(text.split("\n", 1)[0])
             frame = _parse_csv(text.encode("utf-8"), separator)
     except pl.exceptions.PolarsError as exc:

@@ -39,7 +39,13 @@ def resolve_report_month(
                 f"Kolumnen rapportmanad har flera olika månader ({shown}); en fil ska "
                 "beskriva en enda månad. Dela upp filen eller ange --month ÅÅÅÅ-MM."
             )
-    found = _IN_NAME.search(file_name)
-    if found:
-        return f"{found.group(1)}-{found.group(2)}", None
+    found = month_in_file_name(file_name)
+    if found is not None:
+        return found, None
     return None, MISSING_MESSAGE
+
+
+def month_in_file_name(file_name: str) -> str | None:
+    """The ``YYYY-MM`` (or ``YYYY_MM``) in a file name, if there is one."""
+    found = _IN_NAME.search(file_name)
+    return f"{found.group(1)}-{found.group(2)}" if found else None

@@ -1,12 +1,16 @@
 """Turn the string frame into canonical cases, reporting every broken rule per column.
 
 Parsing (text -> integer, date, yes/no, code, municipality) records what cannot be read;
-the rules themselves (codes, ranges, lengths, required values, dates in order, duplicates,
-age group) are declared once in :class:`CaseRows` and checked by dataframely.
+the rules themselves (codes, ranges, lengths, required values, dates in order and within the
+report month, duplicates, age group) are declared once in :class:`CaseRows` and checked by
+dataframely.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +18,7 @@ import dataframely as dy
 import polars as pl
 
 from ingest import municipalities, schema
+from ingest.encoding import MOJIBAKE_PATTERN, repair_mojibake
 from ingest.guard import mask_value
 from ingest.headers import HeaderMap
 from ingest.problems import ROW_COLUMN, Problem, rows_and_examples
@@ -107,10 +112,21 @@ class CaseRows(dy.Schema):
     step_end = _column("step_end")
     exit_reason = _column("exit_reason")
     anonymous = _column("anonymous")
+    #: Last day of the report month the dates are checked against; null when none is known.
+    report_month_end = dy.Date(nullable=True)
 
     @dy.rule()
     def end_not_before_start(cls) -> pl.Expr:
         return pl.col("end_date") >= pl.col("start_date")
+
+    # An export describes its report month: nothing in it can start or end after that.
+    @dy.rule()
+    def start_within_report_month(cls) -> pl.Expr:
+        return pl.col("start_date") <= pl.col("report_month_end")
+
+    @dy.rule()
+    def end_within_report_month(cls) -> pl.Expr:
+        return pl.col("end_date") <= pl.col("report_month_end")
 
     @dy.rule()
     def age_group_matches_age(cls) -> pl.Expr:
@@ -127,6 +143,35 @@ class Validated:
     cases: pl.DataFrame | None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The report month the dates were checked against, when one was known.
+    checked_month: str | None = None
+
+
+_REPORT_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _month_end(month: str | None) -> dt.date | None:
+    found = _REPORT_MONTH.match(month or "")
+    if found is None:
+        return None
+    year, number = int(found[1]), int(found[2])
+    return dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def _month_to_check(
+    explicit: str | None, in_file: pl.Series | None, in_name: str | None
+) -> str | None:
+    """The report month as ``resolve_report_month`` will settle it, or None where it will
+    refuse the file anyway (a bad explicit month, several months in the column)."""
+    if explicit is not None:
+        return explicit.strip() if _month_end(explicit.strip()) else None
+    if in_file is not None:
+        months = in_file.drop_nulls().unique()
+        if months.len() > 1:
+            return None
+        if months.len() == 1:
+            return months.item()
+    return in_name
 
 
 def _raw(name: str) -> str:
@@ -302,8 +347,17 @@ def _rule_text(f: schema.Field) -> tuple[str, str, str]:
     return "for_lang", "värdet är för långt", f"Högst {f.max_length} tecken."
 
 
-def validate(table: RawTable, headers: HeaderMap) -> Validated:
-    """Parse and check every row; ``cases`` is None when anything is wrong."""
+def validate(
+    table: RawTable,
+    headers: HeaderMap,
+    explicit_month: str | None = None,
+    month_in_name: str | None = None,
+) -> Validated:
+    """Parse and check every row; ``cases`` is None when anything is wrong.
+
+    Dates are checked against the report month: ``explicit_month``, else the file's
+    ``rapportmanad``, else ``month_in_name``; with none of them they are not.
+    """
     present = headers.columns
     raw = table.frame.select(
         ROW_COLUMN,
@@ -321,6 +375,7 @@ def validate(table: RawTable, headers: HeaderMap) -> Validated:
     }
     report = _Reporter(raw, headers)
     warnings: list[str] = []
+    _check_mojibake(raw, distinct, report)
 
     parsed: list[pl.Expr] = [pl.col(ROW_COLUMN).alias("excel_row")]
     for f in schema.FIELDS:
@@ -369,6 +424,14 @@ def validate(table: RawTable, headers: HeaderMap) -> Validated:
             "Skriv rapportmånaden som ÅÅÅÅ-MM.",
         )
         frame = frame.with_columns(months.get_column(schema.REPORT_MONTH_FIELD))
+    checked_month = _month_to_check(
+        explicit_month,
+        frame.get_column(schema.REPORT_MONTH_FIELD) if month_present else None,
+        month_in_name,
+    )
+    frame = frame.with_columns(
+        pl.lit(_month_end(checked_month), dtype=pl.Date).alias("report_month_end")
+    )
 
     frame = frame.with_columns(pl.col("anonymous").fill_null(False))
     derived = pl.col("age_group").is_null() & age_group_for(pl.col("age")).is_not_null()
@@ -382,16 +445,48 @@ def validate(table: RawTable, headers: HeaderMap) -> Validated:
         )
         warnings.append(f"Åldersgrupp har räknats fram ur ålder för {_rows_text(derived_count)}.")
 
-    _check_rules(frame, headers, report)
+    _check_rules(frame, headers, report, checked_month)
     if report.problems:
-        return Validated(None, report.problems, warnings)
+        return Validated(None, report.problems, warnings, checked_month)
     columns = [pl.col(c).cast(t) for c, t in schema.CASE_DTYPES.items()]
     if month_present:
         columns.append(pl.col(schema.REPORT_MONTH_FIELD).cast(pl.String))
-    return Validated(frame.select(columns), [], warnings)
+    return Validated(frame.select(columns), [], warnings, checked_month)
 
 
-def _check_rules(frame: pl.DataFrame, headers: HeaderMap, report: _Reporter) -> None:
+def _check_mojibake(raw: pl.DataFrame, distinct: dict[str, pl.Series], report: _Reporter) -> None:
+    """Text garbled by a wrong encoding (``VÃ¤gval``) is refused where it stands, with the
+    text it most likely was; only each column's distinct values are searched."""
+    for name, values in distinct.items():
+        garbled = values.filter(values.str.contains(MOJIBAKE_PATTERN))
+        if garbled.len() == 0:
+            continue
+        failing = raw.filter(pl.col(_raw(name)).is_in(garbled.implode()))
+        first = failing.sort(ROW_COLUMN).get_column(_raw(name)).unique(maintain_order=True)
+        hints = ", ".join(
+            f"'{mask_value(v)}' är troligen '{mask_value(repair_mojibake(v))}'"
+            for v in first.head(3).to_list()
+        )
+        report.add(
+            "fel_teckenkodning",
+            name,
+            failing,
+            "texten ser ut att ha sparats i fel teckenkodning",
+            f"{hints}. Texten har gått genom fel teckenkodning (UTF-8 lästes som "
+            "Windows-1252): rätta texten eller spara filen på nytt som CSV UTF-8 och ladda upp "
+            "igen.",
+        )
+
+
+_AFTER_REPORT_MONTH = {
+    "start_within_report_month": "start_date",
+    "end_within_report_month": "end_date",
+}
+
+
+def _check_rules(
+    frame: pl.DataFrame, headers: HeaderMap, report: _Reporter, checked_month: str | None
+) -> None:
     """Run :class:`CaseRows` and turn each failing rule into a Problem."""
     _, failure = CaseRows.filter(frame.select(CaseRows.column_names()), cast=True)
     counts = failure.counts()
@@ -423,6 +518,17 @@ def _check_rules(frame: pl.DataFrame, headers: HeaderMap, report: _Reporter) -> 
                 failing,
                 "slutdatum ligger före startdatum",
                 "Rätta datumen och ladda upp igen.",
+            )
+            continue
+        if rule in _AFTER_REPORT_MONTH:
+            report.add(
+                "datum_efter_rapportmanad",
+                _AFTER_REPORT_MONTH[rule],
+                failing,
+                f"datumet ligger efter rapportmånaden {checked_month} (sista dagen "
+                f"{_month_end(checked_month)})",
+                f"En export för {checked_month} kan inte ha datum efter månadens slut. Rätta "
+                "datumet, eller ange rätt rapportmånad.",
             )
             continue
         if rule == "age_group_matches_age":

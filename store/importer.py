@@ -14,10 +14,13 @@ from typing import Literal
 from access.roles import User, require
 from ingest import ValidationOutcome, mask_value, read_and_validate, resolve_report_month, schema
 from ingest.limits import FILE_LIMITS, FileLimits
+from ingest.project_names import close_known_name
 from store.records import ImportRecord, SnapshotExists
 from store.store import Store
 
-ImportStatus = Literal["imported", "duplicate", "needs_confirmation", "refused"]
+ImportStatus = Literal[
+    "imported", "duplicate", "needs_confirmation", "needs_new_project", "refused"
+]
 Progress = Callable[[float, str], None]
 
 #: Share of the progress bar taken by reading and validating; storing takes the rest.
@@ -46,6 +49,7 @@ def import_export(
     progress: Progress | None = None,
     checked: ValidationOutcome | None = None,
     limits: FileLimits = FILE_LIMITS,
+    new_project: bool = False,
 ) -> ImportOutcome:
     """Validate an export and store it as this month's snapshot of each project in it.
 
@@ -56,6 +60,10 @@ def import_export(
     ``checked`` is the outcome of ``read_and_validate`` on these same bytes, when the
     caller already has it (the upload page checks a file before the user imports it), so a
     large file is not read and checked twice.
+
+    A project name the store has never seen but that is close to one it has (``Vägvall``
+    beside ``Vägval``) is most likely a slip: the file waits (``needs_new_project``) until
+    the caller confirms it as a new project with ``new_project=True``.
 
     ``actor`` must hold a role that may import (and replace, for ``replace=True``); a
     plain name is a local caller with every role. A refusal raises ``AccessDenied``,
@@ -77,12 +85,16 @@ def import_export(
             stored,
         )
 
-    validation = checked or read_and_validate(
-        data,
-        file_name,
-        progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),
-        limits=limits,
-    )
+    def check(month_to_check: str | None) -> ValidationOutcome:
+        return read_and_validate(
+            data,
+            file_name,
+            progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),
+            limits=limits,
+            month=month_to_check,
+        )
+
+    validation = checked or check(month)
     if not validation.ok or validation.cases is None:
         _audit_refusal(store, user.actor, file_name, sha256, validation, "validation")
         return ImportOutcome(
@@ -94,11 +106,23 @@ def import_export(
         _audit_refusal(store, user.actor, file_name, sha256, validation, "report_month")
         message = f"{month_error or 'Rapportmånad saknas.'} Inget har sparats."
         return ImportOutcome("refused", message, None, [], validation)
+    if validation.checked_month != report_month:
+        # Checked against another month (the page checks before the month is typed):
+        # the dates must hold for the month the file is stored under.
+        validation = check(report_month)
+        if not validation.ok or validation.cases is None:
+            _audit_refusal(store, user.actor, file_name, sha256, validation, "validation")
+            return ImportOutcome(
+                "refused", _refusal_message(file_name, validation), None, [], validation
+            )
 
     cases = validation.cases.drop(schema.REPORT_MONTH_FIELD, strict=False)
+    projects = sorted(cases.get_column("project").unique().to_list())
+    if not new_project and (close := _close_names(store, projects)):
+        return _needs_new_project(close, report_month, validation)
     existing = [
         record
-        for project in sorted(cases.get_column("project").unique().to_list())
+        for project in projects
         if (record := store.current_import(project, report_month)) is not None
     ]
     if existing and not replace:
@@ -142,6 +166,30 @@ def _needs_confirmation(
         f"{them}; {old} sparas och kan återställas."
     )
     return ImportOutcome("needs_confirmation", message, report_month, existing, validation)
+
+
+def _close_names(store: Store, projects: list[str]) -> dict[str, str]:
+    """New project name -> the known name it is close to."""
+    known = store.known_projects()
+    return {
+        project: meant
+        for project in projects
+        if (meant := close_known_name(project, known)) is not None
+    }
+
+
+def _needs_new_project(
+    close: dict[str, str], report_month: str, validation: ValidationOutcome
+) -> ImportOutcome:
+    asked = " ".join(
+        f"Insatsen {mask_value(new)} finns inte sedan tidigare – menade du {meant}?"
+        for new, meant in close.items()
+    )
+    message = (
+        f"{asked} Rätta namnet i filen och ladda upp igen, eller bekräfta att det är en ny "
+        "insats. Inget har sparats."
+    )
+    return ImportOutcome("needs_new_project", message, report_month, [], validation)
 
 
 def _refusal_message(file_name: str, validation: ValidationOutcome) -> str:

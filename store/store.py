@@ -82,6 +82,12 @@ class Store:
             ).first()
         return first is None
 
+    def known_projects(self) -> list[str]:
+        """Every project name an import has held, current or replaced, sorted."""
+        with self.engine.connect() as connection:
+            names = connection.execute(sa.select(imports.c.project).distinct()).scalars()
+            return sorted(names)
+
     def has_demo_data(self) -> bool:
         with self.engine.connect() as connection:
             first = connection.execute(

@@ -108,6 +108,84 @@ def test_ragged_csv_is_refused_not_crashed() -> None:
     assert [p.rule for p in outcome.problems] == ["felaktig_csv"]
 
 
+# --- one encoding per file, and text garbled by a wrong one --------------------------------
+
+
+def _many_rows(count: int) -> list[list[str]]:
+    return [
+        [f"D{i}", "SAMRE", "Sollentuna", "Häggvik", "K", "34", "2019-03-01"] for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_utf8_file_with_one_windows_1252_byte_is_refused_naming_the_row(bom: bytes) -> None:
+    rows = _many_rows(300)
+    rows[250][3] = "Väsby"  # data row 251 is line 252 under the header
+    text = csv_text(rows)
+    stray = "Väsby".encode("cp1252")
+    data = bom + text.encode("utf-8").replace("Väsby".encode(), stray)
+    assert data.count(stray) == 1 and "Häggvik".encode() in data
+    outcome = read_and_validate(data, "mars.csv")
+    assert [p.rule for p in outcome.problems] == ["blandad_teckenkodning"]
+    assert outcome.problems[0].rows == [252]
+    assert "rad 252" in outcome.problems[0].message
+    assert outcome.cases is None
+
+
+def test_a_file_neither_utf8_nor_windows_1252_is_refused_naming_the_row() -> None:
+    data = csv_text(ROWS).encode("cp1252") + b"D4;SAMRE;Sollentuna;\x81;K;30;2019-03-01\r\n"
+    outcome = read_and_validate(data, "mars.csv")
+    assert [p.rule for p in outcome.problems] == ["okand_teckenkodning"]
+    assert "rad 5" in outcome.problems[0].message
+
+
+def test_a_long_windows_1252_file_is_still_read_whole() -> None:
+    rows = _many_rows(300)
+    rows[299][3] = "Östra Väsby"
+    outcome = read_and_validate(csv_text(rows).encode("cp1252"), "mars.csv")
+    assert rows_of(outcome, "district")[-2:] == [("Häggvik",), ("Östra Väsby",)]
+
+
+@pytest.mark.parametrize(
+    ("garbled", "meant"),
+    [
+        ("VÃ¤gval", "Vägval"),
+        ("HÃ¶gby", "Högby"),
+        ("BÃ¥lsta", "Bålsta"),
+        ("Ã„lvsjÃ¶", "Älvsjö"),
+        ("Ã–stra VÃ¤sby", "Östra Väsby"),
+        ("Ã…kersberga", "Åkersberga"),
+        ("CafÃ©", "Café"),
+    ],
+)
+def test_mojibake_is_refused_with_row_column_and_the_likely_text(garbled: str, meant: str) -> None:
+    rows = [r.copy() for r in ROWS]
+    rows[1][3] = garbled
+    # Garbled once (UTF-8 read as Windows-1252) and then saved as UTF-8.
+    outcome = read_and_validate(csv_text(rows).encode("utf-8"), "mars.csv")
+    assert [p.rule for p in outcome.problems] == ["fel_teckenkodning"]
+    problem = outcome.problems[0]
+    assert problem.column == "stadsdel" and problem.rows == [3]
+    assert f"'{meant}'" in problem.message and "teckenkodning" in problem.message
+
+
+def test_mojibake_in_an_excel_cell_is_refused(tmp_path: Path) -> None:
+    rows = excel_rows()
+    rows[1][1] = "VÃ¤gval"
+    path = write_xlsx(tmp_path / "export.xlsx", {"Deltagare": rows})
+    outcome = read_and_validate(path)
+    assert [(p.rule, p.column, p.rows) for p in outcome.problems] == [
+        ("fel_teckenkodning", "insats", [2])
+    ]
+
+
+@pytest.mark.parametrize("text", ["São Paulo", "Ängby", "Åsa–Öja", "Ã", "Â "])
+def test_real_text_is_not_taken_for_mojibake(text: str) -> None:
+    rows = [r.copy() for r in ROWS]
+    rows[1][3] = text
+    assert read_and_validate(csv_text(rows).encode(), "mars.csv").ok
+
+
 # --- XLSX ----------------------------------------------------------------------------------
 
 

@@ -359,3 +359,56 @@ def test_many_rows_give_the_same_answers_as_few() -> None:
     assert cases.get_column("start_date")[7] == dt.date(2019, 3, 8)
     assert cases.get_column("start_date")[21] == dt.date(2019, 3, 13)  # file row 40
     assert cases.get_column("joint_plan").all()
+
+
+# --- dates within the report month ---------------------------------------------------------
+
+_AFTER_MONTH_ROWS = [
+    "deltagare_id;insats;kommun;kon;startdatum;slutdatum{extra_header}",
+    "D1;SAMRE;Sollentuna;K;2019-03-01;2019-03-31{extra}",  # the last day is in the month
+    "D2;SAMRE;Sollentuna;K;2019-04-01;{extra}",
+    "D3;SAMRE;Sollentuna;K;2019-02-01;2019-04-02{extra}",
+]
+
+
+def _after_month_export(column_month: str | None = None) -> bytes:
+    extra_header, extra = (";rapportmanad", f";{column_month}") if column_month else ("", "")
+    lines = [line.format(extra_header=extra_header, extra=extra) for line in _AFTER_MONTH_ROWS]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("file_name", "month", "column_month"),
+    [
+        ("mars.csv", "2019-03", None),  # given explicitly (--month)
+        ("mars.csv", None, "2019-03"),  # the rapportmanad column
+        ("export_2019-03.csv", None, None),  # the file name
+        ("export_2019-05.csv", "2019-03", "2019-05"),  # the explicit month wins, as on import
+    ],
+)
+def test_dates_after_the_report_month_are_refused_with_row_column_and_month(
+    file_name: str, month: str | None, column_month: str | None
+) -> None:
+    outcome = read_and_validate(_after_month_export(column_month), file_name, month=month)
+    problems = [p for p in outcome.problems if p.rule == "datum_efter_rapportmanad"]
+    assert [(p.column, p.rows, p.examples) for p in problems] == [
+        ("startdatum", [3], ["2019-04-01"]),
+        ("slutdatum", [4], ["2019-04-02"]),
+    ]
+    assert all("rapportmånaden 2019-03" in p.message for p in problems)
+    assert outcome.cases is None and outcome.checked_month == "2019-03"
+
+
+def test_dates_up_to_the_last_day_of_the_report_month_are_accepted() -> None:
+    assert read_and_validate(_after_month_export(), "export_2019-04.csv").ok
+    leap = b"deltagare_id;insats;kommun;kon;startdatum\nD1;SAMRE;Sigtuna;K;2020-02-29\n"
+    assert read_and_validate(leap, "export_2020-02.csv").ok
+    later = leap.replace(b"2020-02-29", b"2020-03-01")
+    assert [p.rule for p in read_and_validate(later, "x_2020-02.csv").problems] == [
+        "datum_efter_rapportmanad"
+    ]
+
+
+def test_without_a_known_month_dates_are_not_judged_here() -> None:
+    outcome = read_and_validate(_after_month_export(), "mars.csv")
+    assert outcome.ok and outcome.checked_month is None

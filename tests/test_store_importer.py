@@ -148,3 +148,36 @@ def test_progress_is_reported_up_to_done(store: Store) -> None:
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions)
     assert seen[-1] == (1.0, "Klart")
+
+
+AFTER_MONTH = export(
+    "A1;SAMRE;Sollentuna;K;2018-03-01;2019-04-15;inget;lon",
+    "A2;SAMRE;Sigtuna;M;2018-04-01;;;",
+)
+
+
+def test_an_end_date_after_the_report_month_is_refused_and_nothing_stored(store: Store) -> None:
+    outcome = import_export(store, AFTER_MONTH, "samre.csv", month="2019-03", actor="anna")
+
+    assert outcome.status == "refused"
+    assert "rapportmånaden 2019-03" in outcome.message and "rad 2" in outcome.message
+    assert store.history() == []
+    assert store.audit_entries()[0]["detail"]["rules"] == ["datum_efter_rapportmanad"]
+    assert import_export(store, AFTER_MONTH, "samre.csv", month="2019-04").status == "imported"
+
+
+def test_a_file_checked_for_another_month_is_checked_again_for_the_month_it_is_stored_under(
+    store: Store,
+) -> None:
+    from ingest import read_and_validate
+
+    checked = read_and_validate(AFTER_MONTH, "samre_2019-04.csv")  # as the page checks it
+    assert checked.ok and checked.checked_month == "2019-04"
+
+    outcome = import_export(
+        store, AFTER_MONTH, "samre_2019-04.csv", month="2019-03", checked=checked
+    )
+
+    assert outcome.status == "refused"
+    assert "rapportmånaden 2019-03" in outcome.message
+    assert store.history() == []

@@ -115,3 +115,136 @@ def test_refused_uploads_store_nothing_and_are_logged(sqlite_url: str) -> None:
     assert store.history() == []
     entry = store.audit_entries()[0]
     assert entry["action"] == "import_refused" and entry["detail"]["rules"] == ["for_manga_rader"]
+
+
+# --- workbooks that lie about their sizes -------------------------------------------------
+
+_CENTRAL = b"PK\x01\x02"
+_LOCAL = b"PK\x03\x04"
+_END = b"PK\x05\x06"
+
+
+def _repetitive_sheet(rows: int, text: bytes = b"P1") -> bytes:
+    """A worksheet of ``rows`` identical rows of one ``text`` cell: valid XML that packs
+    about 300:1, or near deflate's 1000:1 with a long ``text``."""
+    row = b'<row><c t="inlineStr"><is><t>' + text + b"</t></is></c></row>"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + row * rows + b"</sheetData></worksheet>"
+    )
+
+
+def _forged_workbook(sheet: bytes, stated_size: int) -> bytes:
+    """A real xlsxwriter workbook whose sheet is ``sheet``, its sizes patched to say
+    ``stated_size`` bytes unpacked, both in the central directory and the local header."""
+    real = _xlsx(3)
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(real)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = sheet
+            target.writestr(info.filename, content)
+    data = bytearray(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+    local = member.header_offset
+    assert data[local : local + 4] == _LOCAL
+    data[local + 22 : local + 26] = stated_size.to_bytes(4, "little")
+    name = member.filename.encode()
+    end = data.rindex(_END)  # end of central directory record: where the directory starts
+    central = int.from_bytes(data[end + 16 : end + 20], "little")
+    while True:  # walk the central directory to the sheet's entry
+        assert data[central : central + 4] == _CENTRAL
+        lengths = [
+            int.from_bytes(data[central + i : central + i + 2], "little") for i in (28, 30, 32)
+        ]
+        if data[central + 46 : central + 46 + lengths[0]] == name:
+            break
+        central += 46 + sum(lengths)
+    data[central + 24 : central + 28] = stated_size.to_bytes(4, "little")
+    return bytes(data)
+
+
+def _measured_refusal(data: bytes, limits: FileLimits, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run the check, counting the bytes zipfile inflated and whether the Excel reader ran."""
+    import tracemalloc
+
+    import fastexcel
+
+    inflated = [0]
+    original_read = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):  # type: ignore[no-untyped-def]
+        chunk = original_read(self, n)
+        inflated[0] += len(chunk)
+        return chunk
+
+    parsed: list[bool] = []
+
+    def no_excel(*args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(True)
+        raise AssertionError("the Excel reader must not see this file")
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    monkeypatch.setattr(fastexcel, "read_excel", no_excel)
+    tracemalloc.start()
+    try:
+        outcome = read_and_validate(data, "export.xlsx", limits=limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return outcome, inflated[0], peak, parsed
+
+
+def test_a_workbook_with_forged_small_sizes_is_refused_by_its_packing_ratio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sheet = _repetitive_sheet(64_000, text=b"0" * 1000)  # about 67 MB of rows
+    data = _forged_workbook(sheet, stated_size=4_000)
+    assert len(data) < MIB
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the directory says: small
+        assert sum(m.file_size for m in archive.infolist()) < 100_000
+    outcome, inflated, peak, parsed = _measured_refusal(data, UPLOAD_LIMITS, monkeypatch)
+    assert _rules(outcome) == {"for_stor_uppackad"}
+    assert not parsed
+    # Stopped at the ratio cap (200 times the packed size), far short of the whole sheet.
+    packed = len(data)
+    assert inflated <= UPLOAD_LIMITS.max_ratio * packed + 2 * MIB
+    assert inflated < len(sheet) / 2
+    assert peak < 16 * MIB
+
+
+def test_a_workbook_with_forged_sizes_stops_at_the_unpacked_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sheet = _repetitive_sheet(600_000)  # about 30 MB
+    data = _forged_workbook(sheet, stated_size=4_000)
+    limits = FileLimits(max_bytes=None, max_rows=None, max_unpacked_bytes=4 * MIB)
+    outcome, inflated, _peak, parsed = _measured_refusal(data, limits, monkeypatch)
+    assert _rules(outcome) == {"for_stor_uppackad"}
+    assert not parsed
+    assert 4 * MIB < inflated <= 4 * MIB + 2 * MIB
+
+
+def test_a_workbook_whose_real_size_differs_from_the_stated_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sheet = _repetitive_sheet(2_000)  # small and within every limit, but it lies
+    data = _forged_workbook(sheet, stated_size=len(sheet) // 2)
+    outcome, _inflated, _peak, parsed = _measured_refusal(data, UPLOAD_LIMITS, monkeypatch)
+    assert _rules(outcome) == {"skadad_xlsx"}
+    assert "skadad" in outcome.problems[0].message
+    assert not parsed
+
+
+def test_a_workbook_that_states_its_sizes_truly_is_inflated_and_read() -> None:
+    sheet = _repetitive_sheet(2_000)
+    data = _forged_workbook(sheet, stated_size=len(sheet))
+    outcome = read_and_validate(data, "a.xlsx", limits=UPLOAD_LIMITS)
+    assert not {"for_stor_uppackad", "skadad_xlsx"} & _rules(outcome)
+    assert outcome.rows_read == 2_000 - 1  # the first row is the header

@@ -103,3 +103,24 @@ def test_replacing_a_month_needs_confirmation_and_can_be_restored(page):
     _button(at, "Återställ").click().run()
     current = store.current_import("Brobygget", "2020-01")
     assert current is not None and current.id == replaced_id
+
+
+def test_a_project_name_close_to_a_known_one_is_confirmed_as_new_on_the_page(page):
+    at, store = page
+    assert "Vägval" in store.known_projects()  # the demo set the page loaded
+    snapshot = demo_snapshot(demo_cases(), "2019-12").filter(pl.col("insats") == "Vägval")
+    data = _csv(snapshot.with_columns(insats=pl.lit("Vägvall")))
+    before = len(store.history())
+    _upload(at, "vagvall.csv", data)
+    _button(at, "Importera").click().run()
+    assert any("menade du Vägval?" in w.value for w in at.warning)
+    assert len(store.history()) == before
+    confirm = _button(at, "Importera som ny insats")
+    assert confirm.disabled
+
+    at.checkbox[0].check().run()
+    _button(at, "Importera som ny insats").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Importerad: Vägvall 2020-01" in s.value for s in at.success)
+    assert len(store.history()) == before + 1
+    assert "Vägvall" in store.known_projects()

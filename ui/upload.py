@@ -32,6 +32,8 @@ class CheckedUpload:
 class UploadResult:
     file_name: str
     outcome: ImportOutcome
+    #: The user confirmed that a name close to a known project is a new project.
+    new_project: bool = False
 
 
 def _progress_callback(bar):
@@ -106,6 +108,7 @@ def run_import(
     *,
     replace: bool,
     user: User,
+    new_project: bool = False,
 ) -> UploadResult:
     """Import the checked file as ``user``; a refusal for lack of role comes back as a
     refused outcome with its Swedish message (it is already in the log)."""
@@ -121,12 +124,13 @@ def run_import(
             progress=_progress_callback(bar),
             checked=checked.outcome,
             limits=UPLOAD_LIMITS,
+            new_project=new_project,
         )
     except AccessDenied as exc:
         outcome = ImportOutcome("refused", str(exc), None)
     finally:
         bar.empty()
-    return UploadResult(file_name, outcome)
+    return UploadResult(file_name, outcome, new_project)
 
 
 def history_table() -> pl.DataFrame:

@@ -67,12 +67,34 @@ if upload is not None:
                 st.success(result.outcome.message, icon=":material/check_circle:")
             elif result.outcome.status == "duplicate":
                 st.info(result.outcome.message, icon=":material/info:")
+            elif result.outcome.status == "needs_new_project":
+                st.warning(result.outcome.message, icon=":material/warning:")
+                confirm = st.checkbox("Det är en ny insats, inget felstavat namn")
+                if st.button("Importera som ny insats", disabled=not confirm):
+                    st.session_state["upload_result"] = run_import(
+                        store,
+                        data,
+                        checked,
+                        upload.name,
+                        month or None,
+                        replace=False,
+                        user=user,
+                        new_project=True,
+                    )
+                    st.rerun()
             elif result.outcome.status == "needs_confirmation":
                 st.warning(result.outcome.message, icon=":material/warning:")
                 confirm = st.checkbox("Jag vill ersätta den befintliga månaden")
                 if st.button("Ersätt", disabled=not confirm):
                     st.session_state["upload_result"] = run_import(
-                        store, data, checked, upload.name, month or None, replace=True, user=user
+                        store,
+                        data,
+                        checked,
+                        upload.name,
+                        month or None,
+                        replace=True,
+                        user=user,
+                        new_project=result.new_project,
                     )
                     st.rerun()
             else:
