@@ -64,7 +64,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    records = open_store().history()
+    from access.cli import refused, require_reader
+    from access.roles import AccessDenied
+
+    store = open_store()
+    try:
+        require_reader(store, "history")
+    except AccessDenied as exc:
+        return refused(exc)
+    records = store.history()
     if args.format == "json":
         rows = [
             {
@@ -116,12 +124,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    from access.cli import cli_actor, refused, require_reader
+    from access.roles import AccessDenied, require_suppression
+    from charts.numbers import SUPPRESSION_THRESHOLD
     from ingest.schema import BREAKDOWN_FIELDS
     from metrics.catalogue import CATALOGUE, compute_metrics
     from metrics.kpis import kpi_csv, kpi_records
     from metrics.selection import apply_filters, snapshot_as_of
     from metrics.suppression import suppress_linked_counts, suppress_small_counts
 
+    store = open_store()
+    try:
+        require_reader(store, "kpis")
+    except AccessDenied as exc:
+        return refused(exc)
     if args.list:
         for metric in CATALOGUE.values():
             print(f"{metric.id}\t{metric.label}\t{metric.definition}")
@@ -134,11 +150,6 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             print(f"Okänd uppdelning '{name}'. Välj bland: {allowed}.", file=sys.stderr)
             return EXIT_USAGE
         by.append(field)
-    from access.cli import cli_actor, refused
-    from access.roles import AccessDenied, require_suppression
-    from charts.numbers import SUPPRESSION_THRESHOLD
-
-    store = open_store()
     try:
         require_suppression(cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "kpis")
     except AccessDenied as exc:
@@ -168,7 +179,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = SwedishArgumentParser(
         prog="cli.py", description="Lägesbild: import, nyckeltal och rapporter."
     )
-    parser.add_argument("--actor", default="lokal", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", parser_class=SwedishArgumentParser)
     commands.required = True
 
