@@ -34,6 +34,11 @@ def report_downloads(store: Store, project: str, month: str | None) -> None:
         )
         return
 
+    from charts.browser import NO_BROWSER_TEXT, static_images_available
+
+    if not static_images_available():
+        st.info(NO_BROWSER_TEXT, icon=":material/hide_image:")
+
     def pack(kind: str):
         return lambda: export_report(store, project, month, kind, user)[1]
 
