@@ -96,6 +96,8 @@ def session_user() -> User:
     Not signed in: a sign-in button and nothing else. Signed in without a role: a clear
     refusal and nothing else. Local mode: a banner says so.
     """
+    from ui.text import escape_markdown
+
     user = current_user()
     if user is None:
         st.title("Lägesbild")
@@ -105,21 +107,16 @@ def session_user() -> User:
     assert user is not None
     if not user.roles:
         st.title("Lägesbild")
-        st.error(NO_ROLE_TEXT.format(who=user.actor), icon=":material/block:")
+        st.error(NO_ROLE_TEXT.format(who=escape_markdown(user.actor)), icon=":material/block:")
         st.button("Logga ut", on_click=st.logout, icon=":material/logout:")
         st.stop()
     if user.mode == "local":
         st.sidebar.info(LOCAL_BANNER, icon=":material/computer:")
     else:
         roles = ", ".join(ROLE_LABELS[r] for r in ROLES if r in user.roles)
-        st.sidebar.markdown(f"Inloggad: **{_plain(user.actor)}** ({roles})")
+        st.sidebar.markdown(f"Inloggad: **{escape_markdown(user.actor)}** ({roles})")
         st.sidebar.button("Logga ut", on_click=st.logout, icon=":material/logout:")
     return user
-
-
-def _plain(text: str) -> str:
-    """A name from the identity provider as inert Markdown text."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
 
 
 def cli_user(environ: Mapping[str, str] | None = None) -> User:

@@ -18,11 +18,12 @@ from ui.outcomes import (
 )
 from ui.overview import OVERVIEW_METRICS, ended_count, outcome_table, suppress_counts
 from ui.selection import cached, metric_frame
+from ui.text import escape_markdown
 
 filters = current_filters()
 font_size = chart_font_size(filters.meeting_mode)
 st.title("Utfall")
-st.markdown(filters.describe())
+st.markdown(escape_markdown(filters.describe()))
 
 st.subheader("Flöden")
 choice = st.radio("Visa flödet", list(FLOW_CHOICES), horizontal=True)

@@ -1,0 +1,36 @@
+"""Text from files shown as text: names and comments never become Markdown.
+
+Streamlit renders Markdown (bold, links, headings, colour directives, LaTeX) in
+``st.markdown``, ``st.caption``, the alert boxes, ``st.write`` of a string, and widget
+labels. An insats called ``[klicka](https://evil.example)`` must show those characters,
+not a link, so every text that comes from an export, a goal file or a user passes here.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Where Streamlit's Markdown (GFM) would turn plain text into a link even after escaping:
+#: ``https://``, ``www.`` and ``name@domain``. An invisible word joiner goes in there.
+_AUTOLINK = re.compile(
+    r"(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)(?=\w)", re.IGNORECASE
+)
+WORD_JOINER = "\u2060"
+
+#: Every ASCII punctuation character: CommonMark lets each be escaped with a backslash,
+#: and escaping them all also covers Streamlit's extras (``:red[...]``, ``$...$``).
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` as Markdown that renders exactly as the characters it holds.
+
+    GFM links bare addresses after Markdown is parsed, escaped or not, so a word joiner
+    (invisible) breaks ``https://``, ``www.`` and ``@``. Line breaks stay (as hard
+    breaks); leading spaces go, since four of them would make a code block.
+    """
+    lines = [
+        _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, line.strip()))
+        for line in str(text).splitlines()
+    ]
+    return "  \n".join(lines)
