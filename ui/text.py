@@ -17,9 +17,16 @@ _AUTOLINK = re.compile(
 )
 WORD_JOINER = "\u2060"
 
-#: Every ASCII punctuation character: CommonMark lets each be escaped with a backslash,
-#: and escaping them all also covers Streamlit's extras (``:red[...]``, ``$...$``).
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+#: Characters that start Markdown anywhere in a line: emphasis, code, links, raw HTML,
+#: headings, tables, strikethrough, LaTeX, Streamlit's ``:red[...]`` and icons, entities.
+_INLINE = re.compile(r"([\\`*_\[\]<>#|~$:&])")
+#: At the start of a line these make a list, a thematic break or a setext heading.
+_LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
+
+
+def _escape_line(line: str) -> str:
+    escaped = _INLINE.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, line.strip()))
+    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped, count=1)
 
 
 def escape_markdown(text: object) -> str:
@@ -29,8 +36,4 @@ def escape_markdown(text: object) -> str:
     (invisible) breaks ``https://``, ``www.`` and ``@``. Line breaks stay (as hard
     breaks); leading spaces go, since four of them would make a code block.
     """
-    lines = [
-        _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, line.strip()))
-        for line in str(text).splitlines()
-    ]
-    return "  \n".join(lines)
+    return "  \n".join(_escape_line(line) for line in str(text).splitlines())
