@@ -69,7 +69,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    records = open_store().history()
+    from access.cli import refused, require_reader
+    from access.roles import AccessDenied
+
+    store = open_store()
+    try:
+        require_reader(store, "history")
+    except AccessDenied as exc:
+        return refused(exc)
+    records = store.history()
     if args.format == "json":
         rows = [
             {
@@ -121,12 +129,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    from access.cli import cli_actor, refused, require_reader
+    from access.roles import AccessDenied, require_suppression
     from ingest.schema import BREAKDOWN_FIELDS
     from metrics.catalogue import CATALOGUE
     from metrics.kpis import kpi_csv, kpi_records
     from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
+    import polars as pl
+
     from metrics.selection import apply_filters, snapshot_as_of
 
+    store = open_store()
+    try:
+        require_reader(store, "kpis")
+    except AccessDenied as exc:
+        return refused(exc)
     if args.list:
         for metric in CATALOGUE.values():
             print(f"{metric.id}\t{metric.label}\t{metric.definition}")
@@ -139,26 +156,23 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             print(f"Okänd uppdelning '{name}'. Välj bland: {allowed}.", file=sys.stderr)
             return EXIT_USAGE
         by.append(field)
-    from access.cli import cli_actor, refused
-    from access.roles import AccessDenied, require_suppression
-
-    store = open_store()
     try:
         require_suppression(cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "kpis")
     except AccessDenied as exc:
         return refused(exc)
-    snapshots = store.load_snapshots(project=args.project)
-    if snapshots.height == 0:
+    # With --project the other projects are left out: protect against the difference too,
+    # so the whole förbund is loaded as the reference.
+    snapshots = store.load_snapshots()
+    projects = [args.project] if args.project else None
+    if apply_filters(snapshots, projects=projects).select(pl.len()).collect().item() == 0:
         print(
             "Det finns inga inlästa exporter" + (f" för {args.project}." if args.project else "."),
             file=sys.stderr,
         )
         return EXIT_REFUSED
     over_months = "report_month" in by
-    cases = snapshot_as_of(snapshots, args.month, all_months=over_months)
-    everything = cases
-    cases = apply_filters(cases, projects=[args.project] if args.project else None)
-    # With --project the other projects are left out: protect against the difference too.
+    everything = snapshot_as_of(snapshots, args.month, all_months=over_months)
+    cases = apply_filters(everything, projects=projects)
     reference = everything if args.project else None
     frame = protected_metrics(cases, by=by, threshold=args.suppress, reference=reference)
     if args.format == "csv":
@@ -174,7 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = SwedishArgumentParser(
         prog="cli.py", description="Lägesbild: import, nyckeltal och rapporter."
     )
-    parser.add_argument("--actor", default="lokal", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", parser_class=SwedishArgumentParser)
     commands.required = True
 

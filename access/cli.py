@@ -1,8 +1,8 @@
 """``cli.py audit`` and ``cli.py purge``, and who the command line acts as.
 
 The command line acts as the OS user with every role, unless ``LAGESBILD_CLI_ROLES``
-lists fewer (see ``access.identity.cli_user``); the hidden ``--actor`` sets the name
-written to the log.
+lists fewer (see ``access.identity.cli_user``). Every command checks its role, reading
+ones included: reading needs the viewer role.
 
 ``purge`` deletes for good, so without ``--yes`` it only says what would go (exit 1,
 nothing changed); with ``--yes`` it deletes and prints what it removed.
@@ -16,20 +16,18 @@ import sys
 from datetime import date
 
 from access.identity import cli_user
-from access.roles import AccessDenied, User, require
+from access.roles import AccessDenied, AuditLog, User, require
 from commandline import EXIT_OK, EXIT_REFUSED, open_store
 
-#: ``--actor``'s default in ``cli.py``: no name given, so the OS user's is used.
-DEFAULT_ACTOR = "lokal"
+
+def cli_actor(args: argparse.Namespace | None = None) -> User:
+    """The command's user (``cli_user()``); no argument can rename it."""
+    return cli_user()
 
 
-def cli_actor(args: argparse.Namespace) -> User:
-    """The command's user: ``cli_user()``, named by ``--actor`` when one was given."""
-    user = cli_user()
-    name = getattr(args, "actor", None)
-    if name and name != DEFAULT_ACTOR:
-        return User(name=name, roles=user.roles, mode=user.mode)
-    return user
+def require_reader(store: AuditLog, command: str) -> User:
+    """Reading commands need the viewer role (or more); a refusal is logged."""
+    return require(cli_actor(), "view", store, command)
 
 
 def refused(exc: AccessDenied) -> int:

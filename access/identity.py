@@ -6,7 +6,8 @@ own OIDC sign-in (``st.login``/``st.user``/``st.logout``); roles come from the
 ``[lagesbild.roles]`` table of the same secrets file, by e-mail or group.
 
 The command line runs as the OS user with every role, unless ``LAGESBILD_CLI_ROLES`` (a
-comma-separated list) says otherwise; ``LAGESBILD_CLI_USER`` sets the name in the log.
+comma-separated list) says otherwise; ``LAGESBILD_CLI_USER`` adds a name to the log, which
+always keeps the OS user beside it.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ def session_user() -> User:
     Not signed in: a sign-in button and nothing else. Signed in without a role: a clear
     refusal and nothing else. Local mode: a banner says so.
     """
+    from ui.text import escape_markdown
+
     user = current_user()
     if user is None:
         st.title("Lägesbild")
@@ -104,28 +107,29 @@ def session_user() -> User:
     assert user is not None
     if not user.roles:
         st.title("Lägesbild")
-        st.error(NO_ROLE_TEXT.format(who=user.actor), icon=":material/block:")
+        st.error(NO_ROLE_TEXT.format(who=escape_markdown(user.actor)), icon=":material/block:")
         st.button("Logga ut", on_click=st.logout, icon=":material/logout:")
         st.stop()
     if user.mode == "local":
         st.sidebar.info(LOCAL_BANNER, icon=":material/computer:")
     else:
         roles = ", ".join(ROLE_LABELS[r] for r in ROLES if r in user.roles)
-        st.sidebar.markdown(f"Inloggad: **{_plain(user.actor)}** ({roles})")
+        st.sidebar.markdown(f"Inloggad: **{escape_markdown(user.actor)}** ({roles})")
         st.sidebar.button("Logga ut", on_click=st.logout, icon=":material/logout:")
     return user
 
 
-def _plain(text: str) -> str:
-    """A name from the identity provider as inert Markdown text."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
-
-
 def cli_user(environ: Mapping[str, str] | None = None) -> User:
-    """The command line's user: the OS user (or ``LAGESBILD_CLI_USER``), every role unless
-    ``LAGESBILD_CLI_ROLES`` lists fewer."""
+    """The command line's user: the OS user, every role unless ``LAGESBILD_CLI_ROLES``
+    lists fewer (an empty list: none).
+
+    ``LAGESBILD_CLI_USER`` names who is acting (a scheduled job, say), but the OS account
+    stays in the name, so the log never holds a name nobody can trace.
+    """
     env = os.environ if environ is None else environ
-    name = env.get(CLI_USER_ENV) or _os_user()
+    account = _os_user()
+    given = (env.get(CLI_USER_ENV) or "").strip()
+    name = f"{given} (körd av {account})" if given and given != account else account
     listed = env.get(CLI_ROLES_ENV)
     if listed is None:
         return local_user(name, mode="cli")
@@ -134,6 +138,14 @@ def cli_user(environ: Mapping[str, str] | None = None) -> User:
 
 
 def _os_user() -> str:
+    """The account the process runs as, from the OS itself: ``getpass`` would believe
+    the ``USER``/``LOGNAME`` variables, which anyone can set."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):  # Windows has no pwd module
+        pass
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -136,21 +136,38 @@ def roles_from_mapping(
 ) -> frozenset[str]:
     """Roles for a user from a ``role = [e-mails or groups]`` table (``[lagesbild.roles]``).
 
-    E-mail addresses are compared without regard to case; groups as written (Entra ID
-    sends object ids). Unknown role names are ignored.
+    An entry with ``@`` is an e-mail address and is compared, without regard to case, with
+    the e-mail claim only; any other entry is a group and is compared, as written (Entra ID
+    sends object ids), with the groups claim only. So a group that happens to be called
+    like an administrator's address gives nobody that administrator's roles. Unknown role
+    names are ignored.
     """
-    wanted = {email.strip().lower()} if email else set()
-    wanted_groups = {str(g) for g in groups}
+    email_claim = email.strip().lower() if email else None
+    group_claims = {str(g).strip() for g in groups}
     found: set[str] = set()
     for role, members in mapping.items():
         if role not in ROLES:
             continue
         listed = [members] if isinstance(members, str) else list(members or [])  # type: ignore[call-overload]
-        for member in listed:
-            text = str(member).strip()
-            if text.lower() in wanted or text in wanted_groups:
-                found.add(role)
+        emails, listed_groups = split_members(listed)
+        if (email_claim is not None and email_claim in emails) or (group_claims & listed_groups):
+            found.add(role)
     return frozenset(found)
+
+
+def split_members(members: Iterable[object]) -> tuple[set[str], set[str]]:
+    """A role's entries as (e-mail addresses in lower case, group ids as written)."""
+    emails: set[str] = set()
+    groups: set[str] = set()
+    for member in members:
+        text = str(member).strip()
+        if not text:
+            continue
+        if "@" in text:
+            emails.add(text.lower())
+        else:
+            groups.add(text)
+    return emails, groups
 
 
 def require_suppression(

@@ -42,9 +42,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from access.cli import refused, require_reader
+    from access.roles import AccessDenied
     from goals.service import export_goals, list_goals
 
     store = open_store()
+    try:
+        require_reader(store, "goals export")
+    except AccessDenied as exc:
+        return refused(exc)
     if not list_goals(store, args.project):
         print("Det finns inga mål att exportera.", file=sys.stderr)
         return EXIT_REFUSED
@@ -75,12 +81,13 @@ def _table(records: list[dict], store) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
+    from access.cli import cli_actor, refused, require_reader
     from access.roles import AccessDenied, require_suppression
     from goals.service import SUPPRESSION_THRESHOLD, goal_statuses
 
     store = open_store()
     try:
+        require_reader(store, "goals status")
         require_suppression(
             cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "goals status"
         )

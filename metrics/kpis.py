@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from exports.tables import neutralise_text
 from ingest.schema import BREAKDOWN_HEADERS, CODE_LABELS
 
 DECIMALS = 4
@@ -68,15 +69,22 @@ def kpi_records(frame: pl.DataFrame, by: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def kpi_csv(frame: pl.DataFrame, by: Sequence[str]) -> str:
-    """The records of :func:`kpi_records` as CSV: group headers first, empty cells for nulls."""
+    """The records of :func:`kpi_records` as CSV: group headers first, empty cells for nulls.
+
+    Text that a spreadsheet would run as a formula (a project named ``=HYPERLINK(...)``)
+    gets an apostrophe first, as in the app's downloads; the JSON records stay exact.
+    """
     headers = [BREAKDOWN_HEADERS.get(b, b) for b in by]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF as RFC 4180 says: then a field holding a carriage return is quoted too.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*headers, *RECORD_FIELDS, "hidden_reason"])
     for record in kpi_records(frame, by):
         row = [record["group"][h] for h in headers]
         row += [record[f] for f in RECORD_FIELDS[:-1]]
         row.append("true" if record["suppressed"] else "false")
         row.append(record["hidden_reason"])
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(
+            ["" if v is None else neutralise_text(v) if isinstance(v, str) else v for v in row]
+        )
     return out.getvalue()

@@ -27,7 +27,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from charts.browser import NO_BROWSER_TEXT, static_images_available
     from reports.content import ReportUnavailable
+
+    if kind == "pdf" and not static_images_available():
+        print(NO_BROWSER_TEXT, file=sys.stderr)
     from reports.export import export_report
 
     try:

@@ -54,11 +54,18 @@ def _goal_counts(content: ReportContent) -> list[dict[str, Any]]:
     return list(counts.values())
 
 
+#: Stands where a chart would be when it could not be drawn (no browser for the PDF's images).
+MISSING_CHART_NOTE = (
+    "Diagrammet kunde inte ritas här eftersom Chrome eller Chromium saknas på datorn som "
+    "tog fram underlaget. Tabellen har samma uppgifter."
+)
+
+
 def render_page(content: ReportContent, charts: Mapping[str, str], *, plotly_js: str = "") -> str:
     """The pack's HTML with each chart's markup (interactive div or static image) in place.
 
     ``charts`` maps a chart key to trusted markup made by this package, never to text from
-    the data, so it is inserted as it is.
+    the data, so it is inserted as it is. A chart without markup gets its title and a note.
     """
     template = _environment.get_template(TEMPLATE)
     periods = [
@@ -71,6 +78,7 @@ def render_page(content: ReportContent, charts: Mapping[str, str], *, plotly_js:
         plotly_js=Markup(plotly_js) if plotly_js else "",
         goal_periods=periods,
         goal_counts=_goal_counts(content),
+        missing_chart_note=MISSING_CHART_NOTE,
     )
 
 

@@ -1,7 +1,8 @@
 """The meeting pack as an A4 PDF, with WeasyPrint, for the board's minutes.
 
 Charts are drawn once as static SVG by Plotly's own export (kaleido with the system
-Chromium) and placed as images; the page layout, page numbers and running footer come from
+Chromium) and placed as images, or left out with a note when there is no browser
+(``charts.browser``); the page layout, page numbers and running footer come from
 the shared stylesheet's ``@page`` rules. Nothing is fetched: images are inline data and any
 other URL is refused.
 """
@@ -44,11 +45,17 @@ def _image(chart: Chart, svg: bytes) -> str:
 
 
 def static_charts(content: ReportContent) -> dict[str, str]:
-    """Every chart as an inline SVG image, drawn by one kaleido browser for all of them."""
+    """Every chart as an inline SVG image, drawn by one kaleido browser for all of them.
+
+    Without a browser there are no images (kaleido would hang): the page then notes where
+    each chart would stand, and the tables carry the figures.
+    """
     import kaleido
 
+    from charts.browser import static_images_available
+
     charts = content.figures()
-    if not charts:
+    if not charts or not static_images_available():
         return {}
     kaleido.start_sync_server(silence_warnings=True)
     try:

@@ -149,7 +149,8 @@ def test_roles_come_from_email_or_group_without_regard_to_case() -> None:
 def test_cli_user_has_every_role_unless_the_environment_lists_fewer() -> None:
     assert cli_user({"LAGESBILD_CLI_USER": "drift"}).roles == set(ROLES)
     limited = cli_user({"LAGESBILD_CLI_USER": "drift", "LAGESBILD_CLI_ROLES": "viewer, okänd"})
-    assert (limited.name, limited.roles) == ("drift", {"viewer"})
+    assert limited.name.startswith("drift (körd av ") and limited.roles == {"viewer"}
+    assert cli_user({"LAGESBILD_CLI_ROLES": ""}).roles == frozenset()
 
 
 def test_cli_refuses_suppression_off_and_audit_for_a_viewer(
@@ -169,7 +170,7 @@ def test_cli_refuses_suppression_off_and_audit_for_a_viewer(
     assert cli.main(["purge", "--project", "SAMRE", "--before", "2019-04-01", "--yes"]) == 1
     refused = [e for e in store.audit_entries() if e["action"] == "refused"]
     assert {e["detail"]["action"] for e in refused} == {"suppression_off", "view_audit", "purge"}
-    assert all(e["actor"] == "ledamot" for e in refused)
+    assert all(e["actor"].startswith("ledamot (körd av ") for e in refused)
     assert len(store.history()) == 3
 
 
@@ -188,3 +189,13 @@ def test_cli_audit_lists_entries_since_a_day(
     with pytest.raises(SystemExit) as usage:
         cli.main(["audit", "--since", "igår"])
     assert usage.value.code == 2
+
+
+def test_a_group_called_like_an_admins_address_gives_no_role() -> None:
+    mapping = {"admin": ["Anna@Forbund.se"], "uploader": ["grupp-projektledare"]}
+    attacker = {"email": "mallory@forbund.se", "groups": ["anna@forbund.se", "Anna@Forbund.se"]}
+    assert user_from_claims(attacker, mapping).roles == frozenset()
+    # Nor does an e-mail claim equal to a group id give that group's role.
+    assert roles_from_mapping(mapping, "grupp-projektledare", []) == frozenset()
+    assert roles_from_mapping(mapping, "ANNA@forbund.se", []) == {"admin"}
+    assert roles_from_mapping(mapping, None, ["grupp-projektledare"]) == {"uploader"}

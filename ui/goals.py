@@ -38,6 +38,7 @@ from goals.text import filter_text, target_text, value_text
 from goals.toml_io import GoalDefinitionError, goal_from_mapping
 from metrics.catalogue import CATALOGUE
 from store import Store
+from ui.text import escape_markdown
 
 HISTORY_MONTHS = 6
 _FLASH = "goals_flash"
@@ -72,7 +73,7 @@ def goal_view(store: Store) -> tuple[list[Goal], dict[str, dict], dict[str, list
 def show_goal(goal: Goal, record: Mapping[str, Any], history: list[dict]) -> None:
     with st.container(border=True):
         st.markdown(
-            f"{badge_html(record['status'])} **{html.escape(goal.title)}**",
+            f"{badge_html(record['status'])} **{escape_markdown(goal.title)}**",
             unsafe_allow_html=True,
         )
         details = [f"Insats: {goal.project}"]
@@ -80,7 +81,7 @@ def show_goal(goal: Goal, record: Mapping[str, Any], history: list[dict]) -> Non
             details.append(filter_text(goal))
         if record.get("month"):
             details.append(f"Rapportmånad {record['month']}")
-        st.markdown(" · ".join(details))
+        st.markdown(escape_markdown(" · ".join(details)))
         if goal.kind == "measured" and goal.metric is not None:
             metric = CATALOGUE[goal.metric]
             st.markdown(
@@ -90,11 +91,13 @@ def show_goal(goal: Goal, record: Mapping[str, Any], history: list[dict]) -> Non
         elif goal.assessed is not None:
             st.markdown(f"Bedömt {goal.assessed.isoformat()}")
         if goal.description:
-            st.write(goal.description)
+            st.markdown(escape_markdown(goal.description))
         if goal.comment:
-            st.markdown(f"Kommentar: {goal.comment}")
+            st.markdown(f"Kommentar: {escape_markdown(goal.comment)}")
         if goal.removed is not None:
-            st.markdown(f"**Utgått {goal.removed.isoformat()}.** Beslut: {goal.decision}")
+            st.markdown(
+                f"**Utgått {goal.removed.isoformat()}.** Beslut: {escape_markdown(goal.decision)}"
+            )
         if history:
             recent = history[-HISTORY_MONTHS:]
             st.markdown(
@@ -108,7 +111,7 @@ def show_goals(goals: list[Goal], records: dict[str, dict], history: dict[str, l
     """Goals grouped by period, in the order the periods first appear."""
     periods = list(dict.fromkeys(g.period for g in goals))
     for period in periods:
-        st.subheader(period)
+        st.subheader(escape_markdown(period))
         for goal in (g for g in goals if g.period == period):
             show_goal(goal, records[goal.id], history.get(goal.id, []))
 
@@ -119,7 +122,7 @@ def show_goals(goals: list[Goal], records: dict[str, dict], history: dict[str, l
 def _flash() -> None:
     message = st.session_state.pop(_FLASH, None)
     if message:
-        st.success(message)
+        st.success(escape_markdown(message))
 
 
 def _done(message: str) -> None:
@@ -229,15 +232,15 @@ def _high(value: Any, default: float) -> float:
 def _submit_goal(store: Store, values: dict[str, Any], *, new: bool) -> None:
     goal, problems = goal_from_mapping(values)
     if goal is None:
-        st.error("Målet sparades inte: " + "; ".join(problems) + ".")
+        st.error(escape_markdown("Målet sparades inte: " + "; ".join(problems) + "."))
         return
     try:
         (create_goal if new else edit_goal)(store, goal, actor())
     except GoalDefinitionError as exc:
-        st.error(" ".join(exc.messages))
+        st.error(escape_markdown(" ".join(exc.messages)))
         return
     except AccessDenied as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(escape_markdown(exc), icon=":material/block:")
         return
     _done(f"Målet ”{goal.title}” är sparat.")
 
@@ -297,10 +300,10 @@ def _status_form(store: Store, manual: list[Goal], titles: dict[str, str]) -> No
             try:
                 set_manual_status(store, chosen, status, comment, assessed, actor())
             except GoalDefinitionError as exc:
-                st.error(" ".join(exc.messages))
+                st.error(escape_markdown(" ".join(exc.messages)))
                 return
             except AccessDenied as exc:
-                st.error(str(exc), icon=":material/block:")
+                st.error(escape_markdown(exc), icon=":material/block:")
                 return
             _done(f"Bedömningen är sparad: {STATUS_LABELS[status]}.")
 
@@ -322,7 +325,7 @@ def _remove_form(store: Store, active: list[Goal], titles: dict[str, str]) -> No
             try:
                 remove_goal(store, chosen, removed, decision, actor())
             except AccessDenied as exc:
-                st.error(str(exc), icon=":material/block:")
+                st.error(escape_markdown(exc), icon=":material/block:")
                 return
             _done("Målet är borttaget och visas som Utgått.")
 
@@ -343,4 +346,4 @@ def show_summary(store: Store) -> None:
         unsafe_allow_html=True,
     )
     for red in summary["red"]:
-        st.markdown(f"- ✖ {red['title']} ({red['project']})")
+        st.markdown(f"- ✖ {escape_markdown(red['title'])} ({escape_markdown(red['project'])})")

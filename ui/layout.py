@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from charts.browser import NO_BROWSER_TEXT, static_images_available
 from exports.tables import to_csv_bytes, to_xlsx_bytes
 
 DEMO_NOTICE = (
@@ -90,14 +91,18 @@ def show_chart(
     )
     with st.expander(f"Tabell och nedladdning: {name}"):
         show_table(table, name, key=key)
-        st.download_button(
-            "Ladda ner diagrammet (PNG)",
-            data=figure_png(fig),
-            file_name=f"{slug}.png",
-            mime="image/png",
-            key=f"png_{key}",
-            on_click="ignore",
-        )
+        # Without a browser kaleido would hang the download, so the button is not offered.
+        if static_images_available():
+            st.download_button(
+                "Ladda ner diagrammet (PNG)",
+                data=figure_png(fig),
+                file_name=f"{slug}.png",
+                mime="image/png",
+                key=f"png_{key}",
+                on_click="ignore",
+            )
+        else:
+            st.info(NO_BROWSER_TEXT, icon=":material/hide_image:")
 
 
 def show_table(

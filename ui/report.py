@@ -12,6 +12,7 @@ import streamlit as st
 
 from store import Store
 from ui.filters import Filters
+from ui.text import escape_markdown
 
 
 def _file_stem(project: str, month: str | None) -> str:
@@ -33,6 +34,11 @@ def report_downloads(store: Store, project: str, month: str | None) -> None:
             icon=":material/lock:",
         )
         return
+
+    from charts.browser import NO_BROWSER_TEXT, static_images_available
+
+    if not static_images_available():
+        st.info(NO_BROWSER_TEXT, icon=":material/hide_image:")
 
     def pack(kind: str):
         return lambda: export_report(store, project, month, kind, user)[1]
@@ -69,7 +75,9 @@ def meeting_pack_section(store: Store, filters: Filters) -> None:
         return
     if len(filters.projects) == 1 and filters.projects[0] in projects:
         project = filters.projects[0]
-        st.markdown(f"Underlag för {project} att ladda ner och lägga till protokollet.")
+        st.markdown(
+            f"Underlag för {escape_markdown(project)} att ladda ner och lägga till protokollet."
+        )
     else:
         project = st.selectbox("Insats för mötesunderlaget", projects, key="report_project")
     # Body text, not st.caption: captions fall short of the 4.5:1 contrast.
@@ -81,6 +89,9 @@ def meeting_pack_section(store: Store, filters: Filters) -> None:
         r.project == project and r.report_month <= month and r.status == "current"
         for r in store.history()
     ):
-        st.info(f"{project} har ingen export till och med {month}.", icon=":material/info:")
+        st.info(
+            f"{escape_markdown(project)} har ingen export till och med {month}.",
+            icon=":material/info:",
+        )
         return
     report_downloads(store, project, month)

@@ -21,11 +21,12 @@ from ui.municipalities import (
     suppress_comparison,
 )
 from ui.selection import cached, metric_frame, show_filter_notice
+from ui.text import escape_markdown
 
 filters = current_filters()
 font_size = chart_font_size(filters.meeting_mode)
 st.title("Kommuner")
-st.markdown(filters.describe())
+st.markdown(escape_markdown(filters.describe()))
 show_filter_notice()
 st.write(
     "Antalen är små, så en skillnad på tio procentenheter kan vara slump. Varje andel visas "

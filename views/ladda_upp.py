@@ -7,6 +7,7 @@ import streamlit as st
 from access.identity import acting_user
 from access.roles import AccessDenied
 from ui.state import get_store
+from ui.text import escape_markdown
 from ui.upload import (
     history_table,
     problems_table,
@@ -41,16 +42,16 @@ if upload is not None:
 
     st.subheader("Kontroll")
     for warning in outcome.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(escape_markdown(warning), icon=":material/warning:")
     if not outcome.ok:
         st.error(
-            f"Filen {upload.name} kan inte tas emot. Rätta felen nedan i filen och ladda upp "
-            "den igen. Inget har sparats.",
+            f"Filen {escape_markdown(upload.name)} kan inte tas emot. Rätta felen nedan i "
+            "filen och ladda upp den igen. Inget har sparats.",
             icon=":material/block:",
         )
         st.dataframe(problems_table(outcome), hide_index=True, width="stretch")
     else:
-        st.success(checked.summary, icon=":material/check_circle:")
+        st.success(escape_markdown(checked.summary), icon=":material/check_circle:")
         month = st.text_input(
             "Rapportmånad (ÅÅÅÅ-MM)",
             value=suggested_month(outcome, upload.name) or "",
@@ -64,11 +65,11 @@ if upload is not None:
         result = st.session_state.get("upload_result")
         if result is not None and result.file_name == upload.name:
             if result.outcome.status == "imported":
-                st.success(result.outcome.message, icon=":material/check_circle:")
+                st.success(escape_markdown(result.outcome.message), icon=":material/check_circle:")
             elif result.outcome.status == "duplicate":
-                st.info(result.outcome.message, icon=":material/info:")
+                st.info(escape_markdown(result.outcome.message), icon=":material/info:")
             elif result.outcome.status == "needs_new_project":
-                st.warning(result.outcome.message, icon=":material/warning:")
+                st.warning(escape_markdown(result.outcome.message), icon=":material/warning:")
                 confirm = st.checkbox("Det är en ny insats, inget felstavat namn")
                 if st.button("Importera som ny insats", disabled=not confirm):
                     st.session_state["upload_result"] = run_import(
@@ -83,7 +84,7 @@ if upload is not None:
                     )
                     st.rerun()
             elif result.outcome.status == "needs_confirmation":
-                st.warning(result.outcome.message, icon=":material/warning:")
+                st.warning(escape_markdown(result.outcome.message), icon=":material/warning:")
                 confirm = st.checkbox("Jag vill ersätta den befintliga månaden")
                 if st.button("Ersätt", disabled=not confirm):
                     st.session_state["upload_result"] = run_import(
@@ -98,7 +99,7 @@ if upload is not None:
                     )
                     st.rerun()
             else:
-                st.error(result.outcome.message, icon=":material/block:")
+                st.error(escape_markdown(result.outcome.message), icon=":material/block:")
 
 st.divider()
 st.subheader("Importhistorik")
@@ -120,11 +121,11 @@ else:
             try:
                 record = store.restore(choice, actor=user)
             except AccessDenied as exc:
-                st.error(str(exc), icon=":material/block:")
+                st.error(escape_markdown(exc), icon=":material/block:")
             else:
                 st.session_state["restore_message"] = (
                     f"Import {record.id} ({record.project} {record.report_month}) är nu aktuell."
                 )
                 st.rerun()
     if message := st.session_state.pop("restore_message", None):
-        st.success(message, icon=":material/history:")
+        st.success(escape_markdown(message), icon=":material/history:")

@@ -11,6 +11,7 @@ from access.identity import acting_user
 from access.roles import AccessDenied, can, require
 from ui.layout import show_table
 from ui.state import get_store
+from ui.text import escape_markdown
 
 store = get_store()
 user = acting_user()
@@ -19,7 +20,7 @@ try:
     # The page is only in the navigation for administrators; checked again here.
     require(user, "view_audit", store, "logg")
 except AccessDenied as exc:
-    st.error(str(exc), icon=":material/block:")
+    st.error(escape_markdown(exc), icon=":material/block:")
     st.stop()
 
 st.write(
@@ -43,7 +44,7 @@ st.write(
     "Gallringen loggas."
 )
 if message := st.session_state.pop("purge_message", None):
-    st.success(message, icon=":material/delete:")
+    st.success(escape_markdown(message), icon=":material/delete:")
 projects = sorted({record.project for record in store.history()})
 if not projects or not can(user, "purge"):
     st.info("Det finns inga ögonblicksbilder att gallra.", icon=":material/info:")
@@ -57,9 +58,11 @@ else:
     )
     plan = store.purge_plan(project, before)
     if plan.is_empty:
-        st.info(plan.describe(), icon=":material/info:")
+        st.info(escape_markdown(plan.describe()), icon=":material/info:")
     else:
-        st.warning(f"Detta raderas för gott: {plan.describe()}", icon=":material/warning:")
+        st.warning(
+            f"Detta raderas för gott: {escape_markdown(plan.describe())}", icon=":material/warning:"
+        )
         confirmed = st.checkbox(
             "Jag förstår att uppgifterna raderas och inte kan återställas", key="purge_confirm"
         )
@@ -67,7 +70,7 @@ else:
             try:
                 done = store.purge(project, before, user)
             except AccessDenied as exc:
-                st.error(str(exc), icon=":material/block:")
+                st.error(escape_markdown(exc), icon=":material/block:")
             else:
                 st.session_state["purge_message"] = f"Gallrat: {done.describe()}"
                 st.session_state.pop("purge_confirm", None)

@@ -22,10 +22,11 @@ from ui.overview import (
 from ui.report import meeting_pack_section
 from ui.selection import cached, metric_frame, protected_detail, show_filter_notice
 from ui.state import get_store
+from ui.text import escape_markdown
 
 filters = current_filters()
 st.title("Översikt")
-st.markdown(filters.describe())
+st.markdown(escape_markdown(filters.describe()))
 show_filter_notice()
 
 totals = metric_frame(OVERVIEW_METRICS)

@@ -9,11 +9,12 @@ from metrics.catalogue import CATALOGUE
 from ui.filters import current_filters
 from ui.layout import chart_font_size, empty_state, show_chart
 from ui.selection import metric_frame, show_filter_notice
+from ui.text import escape_markdown
 from ui.trends import GROUP_CHOICES, trend_table
 
 filters = current_filters()
 st.title("Trender")
-st.markdown(filters.describe() + " Varje punkt är en månads ögonblicksbild.")
+st.markdown(escape_markdown(filters.describe()) + " Varje punkt är en månads ögonblicksbild.")
 show_filter_notice()
 
 left, right = st.columns(2)

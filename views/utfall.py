@@ -19,11 +19,12 @@ from ui.outcomes import (
 )
 from ui.overview import OVERVIEW_METRICS, ended_count, outcome_table
 from ui.selection import metric_frame, protected_detail, show_filter_notice
+from ui.text import escape_markdown
 
 filters = current_filters()
 font_size = chart_font_size(filters.meeting_mode)
 st.title("Utfall")
-st.markdown(filters.describe())
+st.markdown(escape_markdown(filters.describe()))
 show_filter_notice()
 
 st.subheader("Flöden")
