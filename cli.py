@@ -129,14 +129,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    import polars as pl
+
     from access.cli import cli_actor, refused, require_reader
     from access.roles import AccessDenied, require_suppression
     from ingest.schema import BREAKDOWN_FIELDS
     from metrics.catalogue import CATALOGUE
     from metrics.kpis import kpi_csv, kpi_records
     from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
-    import polars as pl
-
     from metrics.selection import apply_filters, snapshot_as_of
 
     store = open_store()
