@@ -125,24 +125,25 @@ def protect(
     unprotected: set[int] = set()
     if windows:
         program = _ChangeProgram(cells, {c for c in frozen if c not in hidden})
-        # First one change that takes every small count to 0 at once: usually possible,
-        # and one program instead of one per cell. What it cannot cover goes one by one.
-        to_zero = {c: 0 for c, ws in windows.items() if any(low == 1 for low, _ in ws)}
-        together = program.cheapest(to_zero, hidden) if to_zero else None
-        if together is not None:
-            hidden.update(together)
+        view: _System | None = None
         for cell in sorted(windows, key=lambda c: (cells.values[c], c)):
             for low, high in windows[cell]:
-                if together is not None and low == 1:
-                    continue
-                change = None
-                for target in (low - 1, high + 1):
-                    if target >= 0 and change is None:
-                        change = program.cheapest({cell: target}, hidden)
-                if change is None:
+                if view is None:
+                    view = _System(cells, hidden)
+                if not _inside(view.interval(cell), [(low, high)]):
+                    continue  # what is hidden already lets it leave the window
+                options = [
+                    found
+                    for target in (low - 1, high + 1)
+                    if target >= 0 and (found := program.cheapest({cell: target}, hidden))
+                ]
+                if not options:
                     unprotected.add(cell)
-                else:
+                    continue
+                change = min(options, key=lambda found: found[0])[1]
+                if change - hidden:
                     hidden.update(change)
+                    view = None
     return Protection(
         primary=frozenset(primary),
         secondary=frozenset(hidden - primary),
@@ -204,8 +205,8 @@ class _ChangeProgram:
         self.highs.passModel(lp)
         self.free: set[int] = set()
 
-    def cheapest(self, targets: dict[int, int], hidden: set[int]) -> set[int] | None:
-        """Cells that change in the cheapest change taking each cell to its target."""
+    def cheapest(self, targets: dict[int, int], hidden: set[int]) -> tuple[float, set[int]] | None:
+        """The cost and the cells of the cheapest change taking each cell to its target."""
         n, highs = self.n, self.highs
         newly_free = np.fromiter(hidden - self.free, dtype=np.int32)
         if newly_free.size:
@@ -223,11 +224,12 @@ class _ChangeProgram:
         highs.run()
         optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
         solution = np.asarray(highs.getSolution().col_value) if optimal else None
+        cost = highs.getInfo().objective_function_value if optimal else 0.0
         highs.changeColsBounds(columns.size, columns, self.lower[columns], self.upper[columns])
         if solution is None:
             return None
         change = solution[:n] - solution[n:]
-        return {int(c) for c in np.flatnonzero(np.abs(change) > _EPSILON)}
+        return cost, {int(c) for c in np.flatnonzero(np.abs(change) > _EPSILON)}
 
 
 class _System:

@@ -39,7 +39,6 @@ from metrics.catalogue import (
     counts_anonymous,
     metric_counts,
     numerator_only_counts,
-    share_parts,
 )
 from metrics.disclosure import LinkedCells, Protection, protect
 from metrics.flows import ACTIVE_LABELS, MISSING
@@ -82,6 +81,12 @@ _AT_MOST: tuple[tuple[str, str], ...] = (
     ("_both_steps", "_ended"),
     ("_step_up", "_both_steps"),
     ("_work_or_studies", "_self_sufficient"),
+)
+
+#: Shares of a breakdown field's own value: their complement is a group of that field.
+_FIELD_SHARES: tuple[tuple[str, str], ...] = (
+    ("_women", "_gender_known"),
+    ("_abroad", "_abroad_known"),
 )
 
 Table = tuple[str, ...]
@@ -148,9 +153,9 @@ class _Builder:
             cells.equal({here["_ended"]: 1.0, **{here[p]: -1.0 for p in _PARTS_OF_ENDED}})
             for smaller, larger in _AT_MOST:
                 cells.at_most(here[smaller], here[larger])
-            # A share also tells how many lack the trait (3 men beside 10 of 13 women):
-            # that complement is a count of people too.
-            for num, den in share_parts():
+            # A share of a breakdown field also tells the field's other groups (3 men
+            # beside 10 of 13 women), which a breakdown by that field shows as cells.
+            for num, den in _FIELD_SHARES:
                 rest = cells.add(row[den] - row[num])
                 ids[(table, key, f"{num}/{den}")] = rest
                 cells.equal({here[den]: 1.0, here[num]: -1.0, rest: -1.0})

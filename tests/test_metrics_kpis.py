@@ -52,6 +52,7 @@ def test_records_by_municipality():
         "ci_low": active["ci_low"],
         "ci_high": active["ci_high"],
         "suppressed": False,
+        "hidden_reason": None,
     }
     assert active["ci_low"] == round(active["ci_low"], 4) and active["ci_low"] < 0.1136
     count = lookup[("Sigtuna", "participants")]
@@ -73,6 +74,7 @@ def test_total_has_empty_group_and_booleans_are_swedish():
             "ci_low": None,
             "ci_high": None,
             "suppressed": False,
+            "hidden_reason": None,
         }
     ]
     by_abroad = kpi_records(
@@ -96,9 +98,11 @@ def test_csv_has_the_same_content():
         "ci_low",
         "ci_high",
         "suppressed",
+        "hidden_reason",
     ]
     for row, record in zip(rows, records, strict=True):
         assert row["kommun"] == record["group"]["kommun"]
         assert row["metric"] == record["metric"]
         assert row["value"] == ("" if record["value"] is None else str(record["value"]))
         assert row["suppressed"] == ("true" if record["suppressed"] else "false")
+        assert row["hidden_reason"] == (record["hidden_reason"] or "")
