@@ -44,7 +44,7 @@ if upload is not None:
         st.warning(warning, icon=":material/warning:")
     if not outcome.ok:
         st.error(
-            f"Filen {upload.name} kan inte tas emot. Rätta felen nedan i filen och ladda upp "
+            f"Filen {outcome.file_name} kan inte tas emot. Rätta felen nedan i filen och ladda upp "
             "den igen. Inget har sparats.",
             icon=":material/block:",
         )
