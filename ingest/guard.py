@@ -76,6 +76,9 @@ _PREFILTER = "|".join(
     )
 )
 
+# A cell that is only an ISO date (every date column) has too few digits for any of it.
+_PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
 KIND_PERSONAL_NUMBER = "personnummer"
 KIND_EMAIL = "epost"
 KIND_PHONE = "telefon"
@@ -292,7 +295,9 @@ def check_headers(headers: list[str]) -> list[Problem]:
 def offending_values(distinct: pl.Series) -> dict[str, set[str]]:
     """The distinct values of one column that hold personal data, per kind."""
     values = distinct.drop_nulls()
-    candidates = values.filter(values.str.contains(_PREFILTER)).unique()
+    candidates = values.filter(
+        values.str.contains(_PREFILTER) & ~values.str.contains(_PLAIN_DATE)
+    ).unique()
     found: dict[str, set[str]] = {}
     for value in candidates.to_list():
         for kind in {hit.kind for hit in find_personal_data(value)}:
