@@ -24,12 +24,12 @@ from commandline import (
 def cmd_import(args: argparse.Namespace) -> int:
     from access.cli import cli_actor, refused
     from access.roles import AccessDenied
-    from ingest import format_report
+    from ingest import format_report, mask_value
     from store.importer import import_export
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"Filen finns inte: {path}", file=sys.stderr)
+        print(f"Filen finns inte: {mask_value(str(path))}", file=sys.stderr)
         return EXIT_USAGE
     try:
         outcome = import_export(

@@ -38,10 +38,10 @@ def read_and_validate(
     """
     name = file_name or (Path(source).name if isinstance(source, str | Path) else _UNNAMED_FILE)
     try:
-        return _read_and_validate(source, name, progress, limits, month)
+        outcome = _read_and_validate(source, name, progress, limits, month)
     except Exception as exc:
         # The exception text may quote the file's values, so only its type is shown.
-        return _refused(
+        outcome = _refused(
             name,
             Problem(
                 "ovantat_fel",
@@ -49,6 +49,17 @@ def read_and_validate(
                 "en export i rätt format och försök igen; inget har sparats.",
             ),
         )
+    # The name is shown wherever the outcome goes, so it is masked; personal data in it
+    # refuses the file as it would in a cell.
+    problems = guard.check_file_name(name) + outcome.problems
+    return ValidationOutcome(
+        guard.mask_value(name),
+        outcome.cases if not problems else None,
+        problems,
+        outcome.warnings,
+        outcome.preview,
+        outcome.rows_read,
+    )
 
 
 def _read_and_validate(
@@ -76,7 +87,8 @@ def _read_and_validate(
     preview = _preview(table)
     rows_read = table.frame.height
     report(0.35, "Söker efter personuppgifter")
-    problems = guard.check_headers(table.headers)
+    problems = guard.check_sheet_names(table.sheet_names)
+    problems += guard.check_headers(table.headers)
     written = dict(zip(table.value_columns, table.headers, strict=True))
     problems += guard.check_values(table.frame, written, table.distinct)
 

@@ -10,7 +10,7 @@ import html
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import fastexcel
@@ -38,6 +38,7 @@ class RawTable:
     file_format: str  # "csv" | "xlsx"
     # value column -> its distinct non-null values (all values for id-like columns)
     distinct: dict[str, pl.Series]
+    sheet_names: list[str] = field(default_factory=list)  # every sheet of a workbook
 
     @property
     def value_columns(self) -> list[str]:
@@ -195,7 +196,9 @@ def _read_xlsx(data: bytes) -> RawTable:
         ) from exc
     # Real Excel dates arrive as midnight datetimes; show and parse them as ISO dates.
     frame = frame.with_columns(pl.all().cast(pl.String).str.replace(_EXCEL_DATETIME.pattern, "$1"))
-    return _to_table(frame, "xlsx", first_row=_first_used_row(data, sheet))
+    table = _to_table(frame, "xlsx", first_row=_first_used_row(data, sheet))
+    table.sheet_names = list(sheets)
+    return table
 
 
 _SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')

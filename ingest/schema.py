@@ -7,6 +7,7 @@ users speak the Swedish headers (``kommun``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -183,30 +184,142 @@ BREAKDOWN_LABELS: dict[str, str] = {
     "report_month": "Rapportmånad",
 }
 
-#: Column names that reveal personal data; compared after ``normalize_header``.
+#: Column names that reveal personal data, Swedish and English, long and short; compared
+#: after ``normalize_header``, with the whole header and with each word of it.
 PERSONAL_DATA_HEADERS: tuple[str, ...] = (
     "namn",
+    "name",
     "fornamn",
     "efternamn",
     "tilltalsnamn",
+    "mellannamn",
+    "firstname",
+    "lastname",
+    "surname",
+    "givenname",
+    "familyname",
+    "fullname",
+    "person",
     "personnummer",
     "personnr",
+    "persnr",
     "pnr",
+    "personid",
+    "ssn",
     "samordningsnummer",
+    "samordningsnr",
+    "fodelsedatum",
+    "fodelsedag",
+    "birthdate",
+    "dateofbirth",
+    "dob",
     "adress",
+    "address",
     "gatuadress",
     "postadress",
     "bostadsadress",
+    "hemadress",
     "postnummer",
+    "postnr",
+    "zipcode",
+    "postalcode",
     "telefon",
     "telefonnummer",
+    "telefonnr",
+    "telnr",
     "tel",
+    "phone",
     "mobil",
+    "mobile",
     "mobilnummer",
+    "mobilnr",
+    "mobiltelefon",
+    "cellphone",
     "epost",
     "email",
     "mail",
     "epostadress",
+    "emailadress",
+    "mejl",
+    "mejladress",
+    "kontakt",
+    "kontaktperson",
+    "kontaktuppgifter",
+    "contact",
+    "contactperson",
+    "anhorig",
+)
+
+#: Beginnings and endings of compound headers that reveal personal data:
+#: "Personnummer (12 siffror)", "Mobilnr", "Kontaktperson", "deltagaretelefon", "hemadress".
+_PERSONAL_PREFIXES: tuple[str, ...] = (
+    "fornamn",
+    "efternamn",
+    "personnr",
+    "personnum",
+    "samordningsn",
+    "telefon",
+    "mobilnr",
+    "mobilnum",
+    "mobiltel",
+    "epost",
+    "email",
+    "mejl",
+    "kontaktperson",
+    "kontaktuppgift",
+    "adress",
+    "address",
+    "phone",
+    "fodelse",
+)
+_PERSONAL_SUFFIXES: tuple[str, ...] = (
+    "personnummer",
+    "personnr",
+    "telefon",
+    "telefonnummer",
+    "telefonnr",
+    "telnr",
+    "mobilnr",
+    "mobilnummer",
+    "epost",
+    "email",
+    "mail",
+    "adress",
+    "address",
+    "phone",
+)
+#: A name of something that is not a person may be a column ("Projektnamn", "Project
+#: name"); every other name is taken to be a person's.
+_NAME_WORDS: tuple[str, ...] = ("namnet", "namn", "name")
+_NOT_A_PERSON: frozenset[str] = frozenset(
+    {
+        "insats",
+        "projekt",
+        "project",
+        "kommun",
+        "municipality",
+        "stadsdel",
+        "district",
+        "lan",
+        "county",
+        "forbund",
+        "samordningsforbund",
+        "verksamhet",
+        "enhet",
+        "unit",
+        "organisation",
+        "organization",
+        "myndighet",
+        "fil",
+        "file",
+        "blad",
+        "sheet",
+        "kolumn",
+        "column",
+        "variabel",
+        "rapport",
+        "report",
+    }
 )
 
 CODE_LABELS: dict[str, dict[str, str]] = {
@@ -284,6 +397,7 @@ def _header_lookup() -> dict[str, str]:
 
 #: normalized header -> field name
 HEADER_LOOKUP: dict[str, str] = _header_lookup()
+_PERSONAL_HEADERS: frozenset[str] = frozenset(normalize_header(h) for h in PERSONAL_DATA_HEADERS)
 
 
 def field_for_header(header: str) -> str | None:
@@ -291,10 +405,52 @@ def field_for_header(header: str) -> str | None:
     return HEADER_LOOKUP.get(normalize_header(header))
 
 
+def _words(header: str) -> list[str]:
+    """The words of a header, split at spaces, punctuation and camelCase, then folded."""
+    decomposed = unicodedata.normalize("NFKD", str(header))
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", ascii_only)
+    return [normalize_header(p) for p in parts]
+
+
+def _is_a_thing(owner: str) -> bool:
+    """True for a word naming a project, place or file, also in the genitive."""
+    return any(
+        owner.removesuffix(ending) in _NOT_A_PERSON
+        for ending in ("", "s", "es", "ens", "ets")
+        if owner.endswith(ending)
+    )
+
+
+def _names_a_person(words: list[str], folded: str) -> bool:
+    """True when a name word names a person: any name but that of a project, place, file."""
+    candidates = [(folded, ""), *((w, words[i - 1] if i else "") for i, w in enumerate(words))]
+    for word, before in candidates:
+        ending = next((n for n in _NAME_WORDS if word.endswith(n)), None)
+        if ending is not None and not _is_a_thing(word[: -len(ending)] or before):
+            return True
+    return False
+
+
 def is_personal_data_header(header: str) -> bool:
-    """True when a column name announces personal data (namn, personnummer, adress ...)."""
+    """True when a column name announces personal data (namn, personnummer, adress ...).
+
+    A canonical header or alias never does (``kon``, ``kommunnamn``); otherwise the whole
+    header and each of its words are compared with names, beginnings and endings of
+    personal-data columns, in Swedish and English.
+    """
     folded = normalize_header(header)
-    return folded in {normalize_header(h) for h in PERSONAL_DATA_HEADERS}
+    if not folded or folded in HEADER_LOOKUP:
+        return False
+    words = _words(header)
+    for word in {folded, *words}.difference(_NAME_WORDS):  # names: see _names_a_person
+        if (
+            word in _PERSONAL_HEADERS
+            or word.startswith(_PERSONAL_PREFIXES)
+            or word.endswith(_PERSONAL_SUFFIXES)
+        ):
+            return True
+    return _names_a_person(words, folded)
 
 
 def label_for_code(kind: str, code: object) -> str:

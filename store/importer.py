@@ -193,6 +193,7 @@ def _needs_new_project(
 
 
 def _refusal_message(file_name: str, validation: ValidationOutcome) -> str:
+    file_name = mask_value(file_name)
     problems = validation.problems
     if not problems:
         return f"Filen {file_name} kunde inte läsas. Inget har sparats."

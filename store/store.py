@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from access.roles import User, require
 from ingest import schema
+from ingest.guard import mask_value
 from store import bulk, frames, retention
 from store.database import create_engine, database_url, upgrade
 from store.records import (
@@ -115,6 +116,8 @@ class Store:
         """
         if not _MONTH.match(report_month):
             raise ValueError(f"Ogiltig rapportmånad '{report_month}': ange den som ÅÅÅÅ-MM.")
+        # A file name is the user's text: whatever it holds, it is stored masked.
+        file_name = mask_value(file_name)
         canonical = frames.canonical_cases(cases)
         counts = canonical.group_by("project").len().sort("project")
         if counts.is_empty():
@@ -303,8 +306,8 @@ class Store:
                 "at": _utc(row["at"]),
                 "actor": row["actor"],
                 "action": row["action"],
-                "target": row["target"],
-                "detail": json.loads(row["detail"]) if row["detail"] else None,
+                "target": mask_value(row["target"]),
+                "detail": _masked_detail(json.loads(row["detail"]) if row["detail"] else None),
             }
             for row in rows
         ]
@@ -345,7 +348,8 @@ def _utc(value: datetime | str) -> datetime:
 def _record(row: Any) -> ImportRecord:
     return ImportRecord(
         id=int(row.id),
-        file_name=row.file_name,
+        # Rows stored before file names were masked on saving are masked when read.
+        file_name=mask_value(row.file_name),
         sha256=row.sha256,
         project=row.project,
         report_month=row.report_month,
@@ -360,13 +364,21 @@ def _record(row: Any) -> ImportRecord:
 def _audit_insert(
     at: datetime, actor: str, action: str, target: str, detail: dict | None
 ) -> sa.Insert:
+    detail = _masked_detail(detail)
     return sa.insert(audit_log).values(
         at=at,
         actor=actor,
         action=action,
-        target=target,
+        target=mask_value(target),
         detail=None if detail is None else json.dumps(detail, ensure_ascii=False, sort_keys=True),
     )
+
+
+def _masked_detail(detail: Any) -> Any:
+    """The detail with its file name masked, on writing and again on reading older rows."""
+    if isinstance(detail, dict) and isinstance(detail.get("file_name"), str):
+        return {**detail, "file_name": mask_value(detail["file_name"])}
+    return detail
 
 
 def _range_queries(records: Sequence[ImportRecord], workers: int) -> list[sa.Select]:

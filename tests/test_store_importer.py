@@ -181,3 +181,94 @@ def test_a_file_checked_for_another_month_is_checked_again_for_the_month_it_is_s
     assert outcome.status == "refused"
     assert "rapportmånaden 2019-03" in outcome.message
     assert store.history() == []
+
+
+# -- file names holding personal data ---------------------------------------------------
+
+_NAMED = "198501011236_2019-03.csv"  # 850101-1236 is a valid identity number
+
+
+def _raw_text(store: Store) -> str:
+    """Every file name and audit text as stored, read past the store's own methods."""
+    import sqlalchemy as sa
+
+    from store.tables import audit_log, imports
+
+    with store.engine.connect() as connection:
+        names = connection.execute(sa.select(imports.c.file_name)).scalars().all()
+        audit = connection.execute(sa.select(audit_log.c.target, audit_log.c.detail)).all()
+    return repr(names) + repr(audit)
+
+
+def test_a_file_name_with_an_identity_number_is_refused_and_logged_masked(store: Store) -> None:
+    outcome = import_export(store, SAMRE, _NAMED)
+
+    assert outcome.status == "refused"
+    assert "19850101-****_2019-03.csv" in outcome.message
+    assert store.history() == []
+    assert "1236" not in _raw_text(store) + outcome.message
+    assert store.audit_entries()[0]["target"] == "19850101-****_2019-03.csv"
+
+
+def test_the_store_saves_file_names_masked_whoever_calls_it(store: Store) -> None:
+    from ingest import read_and_validate
+
+    cases = read_and_validate(SAMRE, "samre.csv").cases
+    (record,) = store.save_snapshots(
+        file_name=_NAMED,
+        sha256="0" * 64,
+        report_month="2019-03",
+        cases=cases,
+        imported_by="anna",
+        replace=False,
+    )
+    assert record.file_name == "19850101-****_2019-03.csv"
+    assert "1236" not in _raw_text(store)
+
+
+def test_file_names_stored_unmasked_earlier_are_masked_when_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import sqlalchemy as sa
+
+    import cli
+    from store.tables import audit_log, imports
+
+    import_export(store, SAMRE, "samre_2019-03.csv", actor="anna")
+    with store.engine.begin() as connection:  # as an older version stored them
+        connection.execute(sa.update(imports).values(file_name=_NAMED))
+        connection.execute(
+            sa.update(audit_log).values(target=_NAMED, detail=f'{{"file_name": "{_NAMED}"}}')
+        )
+
+    assert [r.file_name for r in store.history()] == ["19850101-****_2019-03.csv"]
+    (entry,) = store.audit_entries()
+    assert entry["target"] == entry["detail"]["file_name"] == "19850101-****_2019-03.csv"
+
+    monkeypatch.setenv("DATABASE_URL", store.url)
+    for command in (["history"], ["history", "--format", "json"], ["audit"]):
+        assert cli.main(command) == 0
+        out = capsys.readouterr().out
+        assert "19850101-****" in out
+        assert "1236" not in out
+
+
+@pytest.mark.parametrize("name", [_NAMED, "850101-1236_bad_2019-03.csv"])
+def test_cli_import_refuses_and_echoes_the_file_name_masked(
+    store: Store, tmp_path, monkeypatch: pytest.MonkeyPatch, capsys, name: str
+) -> None:
+    import cli
+
+    path = tmp_path / name
+    path.write_bytes(SAMRE)
+    monkeypatch.setenv("DATABASE_URL", store.url)
+
+    assert cli.main(["import", str(path)]) == 1
+    printed = "".join(capsys.readouterr())
+    assert "-****_" in printed
+    assert "1236" not in printed
+    assert store.history() == []
+    assert cli.main(["audit"]) == 0
+    assert "1236" not in capsys.readouterr().out
+    assert cli.main(["import", str(tmp_path / "850101-1236.csv")]) == 2  # no such file
+    assert "1236" not in "".join(capsys.readouterr())

@@ -124,3 +124,31 @@ def test_a_project_name_close_to_a_known_one_is_confirmed_as_new_on_the_page(pag
     assert any("Importerad: Vägvall 2020-01" in s.value for s in at.success)
     assert len(store.history()) == before + 1
     assert "Vägvall" in store.known_projects()
+
+
+def _everything_shown(at: AppTest) -> str:
+    texts = [e.value for e in (*at.error, *at.warning, *at.success, *at.info, *at.markdown)]
+    return " ".join(map(str, texts)) + " ".join(str(df.value) for df in at.dataframe)
+
+
+def test_a_file_name_with_an_identity_number_is_refused_and_shown_masked(page):
+    at, store = page
+    before = len(store.history())
+    _upload(at, "850101-1236_bad_2019-03.csv", _csv(demo_snapshot(demo_cases(), "2019-12")))
+    assert any("850101-****_bad_2019-03.csv" in e.value for e in at.error)
+    assert "1236" not in _everything_shown(at)
+    assert not [b for b in at.button if b.label == "Importera"]
+    assert len(store.history()) == before
+
+
+@pytest.mark.parametrize("header", ["Name", "Mobilnr", "Kontaktperson"])
+def test_a_personal_data_column_is_refused_and_its_values_never_shown(page, header):
+    at, store = page
+    before = len(store.history())
+    snapshot = demo_snapshot(demo_cases(), "2019-12").with_columns(
+        pl.lit("Anna Svensson").alias(header)
+    )
+    _upload(at, "exempel_2020-01.csv", _csv(snapshot))
+    assert any("kan inte tas emot" in e.value for e in at.error)
+    assert "Anna" not in _everything_shown(at)
+    assert len(store.history()) == before

@@ -45,7 +45,7 @@ if upload is not None:
         st.warning(escape_markdown(warning), icon=":material/warning:")
     if not outcome.ok:
         st.error(
-            f"Filen {escape_markdown(upload.name)} kan inte tas emot. Rätta felen nedan i "
+            f"Filen {escape_markdown(outcome.file_name)} kan inte tas emot. Rätta felen nedan i "
             "filen och ladda upp den igen. Inget har sparats.",
             icon=":material/block:",
         )
