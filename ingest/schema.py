@@ -193,6 +193,8 @@ PERSONAL_DATA_HEADERS: tuple[str, ...] = (
     "personnr",
     "pnr",
     "samordningsnummer",
+    "fodelsedatum",
+    "fodelsedag",
     "adress",
     "gatuadress",
     "postadress",
