@@ -31,14 +31,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Filen finns inte: {path}", file=sys.stderr)
         return EXIT_USAGE
+    from mappings.cli import mapping_for_import
+
+    store = open_store()
+    mapping, code = mapping_for_import(args, store)
+    if code is not None:
+        return code
     try:
         outcome = import_export(
-            open_store(),
+            store,
             path.read_bytes(),
             path.name,
             month=args.month,
             replace=args.replace,
             actor=cli_actor(args),
+            mapping=mapping,
         )
     except AccessDenied as exc:
         return refused(exc)
@@ -176,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="exportfilen")
     imp.add_argument("--month", type=report_month, help="rapportmånad ÅÅÅÅ-MM")
     imp.add_argument("--replace", action="store_true", help="ersätt en redan importerad månad")
+    from mappings.cli import add_import_mapping_options, add_mapping_commands
+
+    add_import_mapping_options(imp)
     imp.set_defaults(handler=cmd_import)
 
     hist = commands.add_parser("history", help="lista importer")
@@ -215,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     from reports.cli import add_report_commands
 
     add_report_commands(commands)
+    add_mapping_commands(commands)
     return parser
 
 

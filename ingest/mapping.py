@@ -382,7 +382,7 @@ def reheader(table: RawTable, header_row: int) -> tuple[RawTable, RawTable | Non
     The reader takes the first row with a value as headers, so a title above the real
     header row arrives as the header; every row keeps the number Excel shows.
     """
-    if header_row <= 1:
+    if header_row <= table.header_row:
         return table, None
     rows = table.frame.get_column(ROW_COLUMN)
     if not (rows == header_row).any():

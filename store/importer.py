@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from access.roles import User, require
 from ingest import ValidationOutcome, mask_value, read_and_validate, resolve_report_month, schema
 from ingest.limits import FILE_LIMITS, FileLimits
 from store.records import ImportRecord, SnapshotExists
 from store.store import Store
+
+if TYPE_CHECKING:
+    from ingest.mapping import Mapping
 
 ImportStatus = Literal["imported", "duplicate", "needs_confirmation", "refused"]
 Progress = Callable[[float, str], None]
@@ -46,6 +49,7 @@ def import_export(
     progress: Progress | None = None,
     checked: ValidationOutcome | None = None,
     limits: FileLimits = FILE_LIMITS,
+    mapping: Mapping | None = None,
 ) -> ImportOutcome:
     """Validate an export and store it as this month's snapshot of each project in it.
 
@@ -60,6 +64,8 @@ def import_export(
     ``actor`` must hold a role that may import (and replace, for ``replace=True``); a
     plain name is a local caller with every role. A refusal raises ``AccessDenied``,
     stores nothing and is logged.
+
+    ``mapping`` reads a project's own sheet through its mapping (``ingest.mapping``).
     """
     target = mask_value(file_name)
     user = require(actor, "replace" if replace else "import", store, target)
@@ -82,6 +88,7 @@ def import_export(
         file_name,
         progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),
         limits=limits,
+        mapping=mapping,
     )
     if not validation.ok or validation.cases is None:
         _audit_refusal(store, user.actor, file_name, sha256, validation, "validation")
