@@ -143,6 +143,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from mappings.template import build_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print("Mallen skrivs som .xlsx: ange t.ex. --out mall.xlsx.", file=sys.stderr)
+        return EXIT_USAGE
+    if not out.parent.is_dir():
+        print(f"Mappen finns inte: {out.parent}", file=sys.stderr)
+        return EXIT_USAGE
+    out.write_bytes(build_template())
+    print(f"Mallen skriven till {out}.")
+    return EXIT_OK
+
+
 def add_import_mapping_options(parser: argparse.ArgumentParser) -> None:
     """``--mapping FIL.toml`` or ``--project P`` on ``cli.py import``."""
     group = parser.add_mutually_exclusive_group()
@@ -178,3 +193,9 @@ def add_mapping_commands(subparsers: argparse._SubParsersAction) -> None:
 
     lst = commands.add_parser("list", help="lista sparade kopplingar")
     lst.set_defaults(handler=cmd_list)
+
+    template = subparsers.add_parser(
+        "template", help="skriv en Excel-mall i exportformatet, med listor och förklaringar"
+    )
+    template.add_argument("--out", required=True, metavar="FIL.xlsx", help="mallens fil")
+    template.set_defaults(handler=cmd_template)
