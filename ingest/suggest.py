@@ -10,6 +10,7 @@ Each suggestion carries a confidence between 0 and 1; the person confirms.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -386,6 +387,10 @@ def _suggest_columns(
     headers: list[str], mapping: Mapping, notes: dict[tuple[str, str], str]
 ) -> list[ColumnSuggestion]:
     """Best target per header; each target is given once, to the surest header."""
+    present = {schema.normalize_header(h) for h in headers if h}
+    # A saved header the file no longer has gives way to the file's own (a renamed column).
+    for written in [h for h in mapping.columns if schema.normalize_header(h) not in present]:
+        del mapping.columns[written]
     taken = {t for t in mapping.columns.values() if t}
     taken |= set(mapping.constants)
     proposals: list[ColumnSuggestion] = []
@@ -406,6 +411,41 @@ def _suggest_columns(
     return proposals
 
 
+def suggest_values(
+    body: RawTable, index: int, target: str, known: MappingType[str, str] | None = None
+) -> list[ValueSuggestion]:
+    """Each distinct value of column ``index`` (blank cells as ""), most frequent first,
+    with its suggested code for ``target``; values in ``known`` keep their code."""
+    from ingest.guard import mask_value
+
+    known = known or {}
+    column = value_column(index)
+    counts = (
+        body.frame.get_column(column)
+        .value_counts(sort=True)
+        .sort(["count", column], descending=[True, False])
+    )
+    result: list[ValueSuggestion] = []
+    blanks = 0
+    for value, count in counts.iter_rows():
+        if value is None:
+            blanks = count
+        elif value in known:
+            result.append(ValueSuggestion(value, count, known[value], 1.0, mask_value(value)))
+        else:
+            code, confidence = match_value(target, value)
+            result.append(ValueSuggestion(value, count, code, confidence, mask_value(value)))
+    if blanks:
+        blank = ValueSuggestion("", blanks, known.get(""), 1.0 if "" in known else 0.0)
+        marks_yes_only = schema.FIELDS_BY_HEADER[target].kind == "yesno" and {
+            v.code for v in result
+        } == {"Ja"}
+        if "" not in known and marks_yes_only:
+            blank.code, blank.confidence = "Nej", 0.7
+        result.append(blank)
+    return result
+
+
 def _suggest_values(
     body: RawTable,
     index: int,
@@ -413,43 +453,20 @@ def _suggest_values(
     mapping: Mapping,
     notes: dict[tuple[str, str], str],
 ) -> list[ValueSuggestion]:
-    from ingest.guard import mask_value
-
-    column = value_column(index)
-    counts = (
-        body.frame.get_column(column)
-        .value_counts(sort=True)
-        .sort(["count", column], descending=[True, False])
-    )
     known = mapping.values.get(target, {})
-    result: list[ValueSuggestion] = []
-    blanks = 0
-    for value, count in counts.iter_rows():
-        if value is None:
-            blanks = count
-            continue
-        if value in known:
-            result.append(ValueSuggestion(value, count, known[value], 1.0, mask_value(value)))
-            continue
-        code, confidence = match_value(target, value)
-        result.append(ValueSuggestion(value, count, code, confidence, mask_value(value)))
+    result = suggest_values(body, index, target, known)
     table = dict(known)
     for item in result:
         if item.value in known or item.code is None:
+            continue
+        if item.value == "":
+            table[""] = item.code
+            notes[(target, "")] = "tom cell tolkas som Nej: kontrollera"
             continue
         if item.code != item.value:
             table[item.value] = item.code
         if item.confidence < SURE:
             notes[(target, item.value)] = f"osäker ({_percent(item.confidence)}): kontrollera"
-    f = schema.FIELDS_BY_HEADER[target]
-    marks_yes_only = f.kind == "yesno" and {i.code for i in result} == {"Ja"}
-    if blanks:
-        blank = ValueSuggestion("", blanks, known.get(""), 1.0 if "" in known else 0.0)
-        if "" not in known and marks_yes_only:
-            blank.code, blank.confidence = "Nej", 0.7
-            table[""] = "Nej"
-            notes[(target, "")] = "tom cell tolkas som Nej: kontrollera"
-        result.append(blank)
     if table:
         mapping.values[target] = table
     return result

@@ -6,6 +6,15 @@ import streamlit as st
 
 from access.identity import acting_user
 from access.roles import AccessDenied
+from ui.mapping import (
+    TEMPLATE_FILE,
+    XLSX_MIME,
+    mapping_offers,
+    open_mapping_step,
+    plan_for,
+    show_plan,
+    template_bytes,
+)
 from ui.state import get_store
 from ui.upload import (
     history_table,
@@ -23,6 +32,15 @@ st.write(
     "(personnummer, namn, e-post, telefon) tas aldrig emot."
 )
 
+st.download_button(
+    "Ladda ner mall",
+    data=template_bytes(),
+    file_name=TEMPLATE_FILE,
+    mime=XLSX_MIME,
+    help="En Excel-mall i exportformatet, med listor för koderna och ett blad som förklarar "
+    "varje kolumn. En ifylld mall läses in utan koppling.",
+)
+
 store = get_store()
 user = acting_user()
 upload = st.file_uploader(
@@ -33,8 +51,10 @@ upload = st.file_uploader(
 
 if upload is not None:
     data = upload.getvalue()
-    checked = validate_upload(data, upload.name)
+    plan = plan_for(store, data, upload.name)
+    checked = validate_upload(data, upload.name, mapping=plan.mapping)
     outcome = checked.outcome
+    show_plan(plan)
     st.subheader("Förhandsvisning")
     st.markdown(f"De första raderna av {outcome.rows_read} i filen, som de lästes in.")
     st.dataframe(outcome.preview, hide_index=True, width="stretch")
@@ -43,12 +63,14 @@ if upload is not None:
     for warning in outcome.warnings:
         st.warning(warning, icon=":material/warning:")
     if not outcome.ok:
-        st.error(
-            f"Filen {upload.name} kan inte tas emot. Rätta felen nedan i filen och ladda upp "
-            "den igen. Inget har sparats.",
-            icon=":material/block:",
-        )
-        st.dataframe(problems_table(outcome), hide_index=True, width="stretch")
+        if not open_mapping_step(store, user, plan, data, upload.name, outcome):
+            st.error(
+                f"Filen {upload.name} kan inte tas emot. Rätta felen nedan i filen och ladda "
+                "upp den igen. Inget har sparats.",
+                icon=":material/block:",
+            )
+            st.dataframe(problems_table(outcome), hide_index=True, width="stretch")
+            mapping_offers(plan, outcome)
     else:
         st.success(checked.summary, icon=":material/check_circle:")
         month = st.text_input(
