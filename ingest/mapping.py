@@ -370,10 +370,10 @@ def _distinct(frame: pl.DataFrame) -> dict[str, pl.Series]:
     return {c: frame.get_column(c).drop_nulls().unique() for c in frame.columns if c != ROW_COLUMN}
 
 
-def _table(headers: list[str], frame: pl.DataFrame, file_format: str) -> RawTable:
-    return RawTable(
-        headers=headers, frame=frame, file_format=file_format, distinct=_distinct(frame)
-    )
+def _table(
+    headers: list[str], frame: pl.DataFrame, file_format: str, header_row: int = 1
+) -> RawTable:
+    return RawTable(headers, frame, file_format, _distinct(frame), header_row)
 
 
 def reheader(table: RawTable, header_row: int) -> tuple[RawTable, RawTable | None]:
@@ -401,7 +401,7 @@ def reheader(table: RawTable, header_row: int) -> tuple[RawTable, RawTable | Non
     )
     above = pl.concat([first, above_rows.select(first.columns)])
     return (
-        _table(headers, below, table.file_format),
+        _table(headers, below, table.file_format, header_row),
         _table(
             [f"rad ovanför rubrikraden, kolumn {i + 1}" for i in range(len(headers))],
             above,
@@ -414,13 +414,16 @@ def _rows_text(count: int) -> str:
     return "1 rad" if count == 1 else f"{count} rader"
 
 
-def _truncate_at_blank_row(table: RawTable) -> tuple[RawTable, str | None]:
-    """Rows after the first blank row (a gap in Excel's row numbers) are dropped."""
+def truncate_at_blank_row(table: RawTable) -> tuple[RawTable, str | None]:
+    """Rows after the first blank row (a gap in Excel's row numbers) are dropped.
+
+    Blank rows between the header row and the first data row do not count: they end no
+    list, they only separate the headers from it.
+    """
     rows = table.frame.get_column(ROW_COLUMN).to_list()
     if not rows:
         return table, None
-    first_header = rows[0] - 1
-    previous = first_header
+    previous = rows[0] - 1
     for index, row in enumerate(rows):
         if row != previous + 1:
             kept = table.frame.head(index)
@@ -429,12 +432,12 @@ def _truncate_at_blank_row(table: RawTable) -> tuple[RawTable, str | None]:
                 f"Läsningen stannade vid den första tomma raden (rad {previous + 1}); "
                 f"{_rows_text(ignored)} efter den har ignorerats (t.ex. en summarad)."
             )
-            return _table(table.headers, kept, table.file_format), warning
+            return _table(table.headers, kept, table.file_format, table.header_row), warning
         previous = row
     return table, None
 
 
-def _canonical_accepts(header: str, value: str) -> bool:
+def canonical_accepts(header: str, value: str) -> bool:
     """True when today's validation reads ``value`` for ``header`` without any mapping."""
     f = _FIELDS_BY_HEADER[header]
     folded = schema.normalize_header(value)
@@ -502,7 +505,7 @@ def apply_mapping(table: RawTable, mapping: Mapping) -> Applied:
     warnings: list[str] = []
     body = source
     if mapping.stop_at_blank_row:
-        body, warning = _truncate_at_blank_row(source)
+        body, warning = truncate_at_blank_row(source)
         if warning:
             warnings.append(warning)
 
@@ -559,7 +562,7 @@ def apply_mapping(table: RawTable, mapping: Mapping) -> Applied:
                 code = exact.get(value, folded.get(schema.normalize_header(value)))
                 if code is not None:
                     replace[value] = code
-                elif not _canonical_accepts(target, value):
+                elif not canonical_accepts(target, value):
                     unseen.append(value)
             if unseen:
                 new_values[target] = sorted(unseen)

@@ -21,11 +21,11 @@ from ingest.mapping import (
     BIRTH_YEAR,
     PROJECT_HEADER,
     Mapping,
-    _canonical_accepts,
-    _truncate_at_blank_row,
     allowed_codes,
+    canonical_accepts,
     mapping_to_toml,
     reheader,
+    truncate_at_blank_row,
 )
 from ingest.problems import ROW_COLUMN
 from ingest.reader import RawTable, value_column
@@ -274,7 +274,7 @@ def match_header(header: str) -> tuple[str, float, str]:
 
 def match_value(header: str, value: str) -> tuple[str | None, float]:
     """(code, confidence) for one value as written in a coded column."""
-    if _canonical_accepts(header, value):
+    if canonical_accepts(header, value):
         f = schema.FIELDS_BY_HEADER[header]
         if f.kind == "code":
             return _code_lookup(f.name)[schema.normalize_header(value)], 1.0
@@ -339,7 +339,7 @@ def suggest_mapping(
         source = table
     body = source
     if base is None:
-        body, warning = _truncate_at_blank_row(source)
+        body, warning = truncate_at_blank_row(source)
         if warning is not None:
             mapping.stop_at_blank_row = True
             ignored = source.frame.height - body.frame.height
@@ -348,7 +348,7 @@ def suggest_mapping(
                 f"{rows} efter en tom rad (t.ex. en summarad) läses inte: kontrollera"
             )
     elif mapping.stop_at_blank_row:
-        body, _ = _truncate_at_blank_row(source)
+        body, _ = truncate_at_blank_row(source)
 
     columns = _suggest_columns(body.headers, mapping, notes)
     targets = {c.target: c.index for c in columns if c.target}
