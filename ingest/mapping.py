@@ -520,7 +520,8 @@ def apply_mapping(table: RawTable, mapping: Mapping) -> Applied:
             name = schema.field_for_header(header)
             f = schema.FIELDS_BY_NAME.get(name) if name else None
             target = f.header if f else (schema.REPORT_MONTH_HEADER if name else None)
-            if target is None or target in targets or target in mapping.columns.values():
+            listed = {*mapping.columns.values(), *mapping.constants}
+            if target is None or target in targets or target in listed:
                 if not schema.is_personal_data_header(header):
                     warnings.append(
                         f"Kolumnen '{mask_value(header)}' finns inte i kopplingen och har "
@@ -555,7 +556,7 @@ def apply_mapping(table: RawTable, mapping: Mapping) -> Applied:
         if table_values is not None:
             exact, folded = _lookup(table_values)
             # Only values below the header row (and before a blank row) count.
-            present = body.frame.get_column(column_name).drop_nulls().unique().to_list()
+            present = body.distinct[column_name].to_list()
             replace: dict[str, str] = {}
             unseen: list[str] = []
             for value in present:
@@ -591,7 +592,7 @@ def apply_mapping(table: RawTable, mapping: Mapping) -> Applied:
         if f is not None and f.kind == "date":
             dates = {
                 v: iso
-                for v in body.frame.get_column(column_name).drop_nulls().unique().to_list()
+                for v in body.distinct[column_name].to_list()
                 if (iso := _date_text(v, mapping.date_format)) is not None and iso != v
             }
             if dates:
@@ -616,13 +617,34 @@ def apply_mapping(table: RawTable, mapping: Mapping) -> Applied:
         ROW_COLUMN,
         *[expr.cast(pl.String).alias(value_column(i)) for i, expr in enumerate(columns.values())],
     )
-    canonical = _table(headers, frame, table.file_format)
+    canonical = RawTable(
+        headers, frame, table.file_format, _mapped_distinct(body, frame, columns, targets)
+    )
     field_written = {
         (_FIELDS_BY_HEADER[h].name if h in _FIELDS_BY_HEADER else schema.REPORT_MONTH_FIELD): w
         for h, w in written.items()
         if h != BIRTH_YEAR
     }
     return Applied(source, above, canonical, field_written, problems, warnings, new_values)
+
+
+def _mapped_distinct(
+    body: RawTable, frame: pl.DataFrame, columns: dict[str, pl.Expr], targets: dict[str, int]
+) -> dict[str, pl.Series]:
+    """Each output column's distinct values: a column recoded from one source column is
+    its source's distinct values (and a blank) put through the same recoding, which is far
+    cheaper than a pass over every row; the rest (constants, age) are read off the frame."""
+    distinct: dict[str, pl.Series] = {}
+    for i, (target, expr) in enumerate(columns.items()):
+        name = value_column(i)
+        source = value_column(targets[target]) if target in targets else None
+        if source is None or source not in body.distinct:
+            distinct[name] = frame.get_column(name).drop_nulls().unique()
+            continue
+        values = pl.concat([body.distinct[source], pl.Series([None], dtype=pl.String)])
+        recoded = pl.DataFrame({source: values}).select(expr.cast(pl.String)).to_series()
+        distinct[name] = recoded.drop_nulls().unique().alias(name)
+    return distinct
 
 
 def _age_from_birth_year(
