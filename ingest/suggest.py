@@ -416,7 +416,7 @@ def suggest_values(
 ) -> list[ValueSuggestion]:
     """Each distinct value of column ``index`` (blank cells as ""), most frequent first,
     with its suggested code for ``target``; values in ``known`` keep their code."""
-    from ingest.guard import mask_value
+    from ingest.guard import find_personal_data, mask_value
 
     known = known or {}
     column = value_column(index)
@@ -430,6 +430,8 @@ def suggest_values(
     for value, count in counts.iter_rows():
         if value is None:
             blanks = count
+        elif find_personal_data(value):
+            continue  # refused by the guard; never offered, never written into a draft
         elif value in known:
             result.append(ValueSuggestion(value, count, known[value], 1.0, mask_value(value)))
         else:

@@ -79,7 +79,27 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     except UnreadableFile as exc:
         print(exc.problem.message, file=sys.stderr)
         return EXIT_REFUSED
+    from ingest import guard
+    from ingest.mapping import reheader
+
     suggestion = suggest_mapping(table, args.project, base)
+    # A draft quotes the file's values: a file with personal data gets no draft at all.
+    # The guard reads every row and column, under the header row the draft found.
+    try:
+        parts = [p for p in reheader(table, suggestion.mapping.header_row) if p is not None]
+    except ValueError:
+        parts = [table]
+    problems = []
+    for part in parts:
+        problems += guard.check_headers(part.headers)
+        written = dict(zip(part.value_columns, part.headers, strict=True))
+        problems += guard.check_values(part.frame, written, part.distinct)
+    if problems:
+        print(f"Filen {path.name} avvisades; inget förslag skrevs:", file=sys.stderr)
+        for problem in problems:
+            where = f" (kolumn {problem.column}, rad {problem.rows[0]})" if problem.rows else ""
+            print(f"{problem.message}{where}", file=sys.stderr)
+        return EXIT_REFUSED
     print(
         "# Förslag till koppling för "
         f"{path.name}. Rader med kommentar är osäkra: kontrollera dem, spara filen och läs in\n"

@@ -167,6 +167,24 @@ def test_command_exit_codes(tmp_path, sqlite_url, monkeypatch, capsys) -> None:
     store.close()
 
 
+def test_suggest_refuses_a_file_with_personal_data_and_echoes_none(
+    tmp_path, sqlite_url, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    rows = [list(r) for r in ROWS]
+    rows[1][8] = "19121212-1212"  # in a coded column, where a draft would quote it
+    sheet = tmp_path / "vagval.csv"
+    sheet.write_bytes(_csv(rows))
+    code, out, err = run_cli(["mapping", "suggest", str(sheet)], capsys)
+    assert code == 1 and out == ""
+    assert "personnummer" in err and "rad 5" in err
+    assert "19121212-1212" not in out + err
+    assert "Orsak till avslut" in err
+    # Below the command too: the suggestion module never offers such a value.
+    suggestion = suggest_mapping(read_table(_csv(rows), "v.csv"), "Vägval")
+    assert "19121212" not in suggestion.toml()
+
+
 # -- suggestions ---------------------------------------------------------------------------
 
 
