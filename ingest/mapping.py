@@ -48,8 +48,9 @@ _SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
-# A birth "year" that carries month and day too: 19850101, 850101, 1985-01-01, 1/1/1985.
-_FULL_DATE = re.compile(r"^\d{6}(?:\d{2})?$|^\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+# A birth "year" that carries month and day too: 19850101, 850101, 1985-01-01, 1/1/1985,
+# or an Excel date number (31048 is 1985-01-01).
+_FULL_DATE = re.compile(r"^\d{6}(?:\d{2})?$|^\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{5}(?:\.0+)?$")
 
 
 _HEAD_KEYS = ("project", "sheet", "header_row", "stop_at_blank_row", "date_format")

@@ -243,15 +243,16 @@ def test_full_birth_date_is_refused_as_personal_data() -> None:
     rows = [list(r) for r in ROWS]
     rows[1][3] = "19900415"
     rows[2][3] = "1970-05-02"
+    rows[0][3] = "31048"  # an Excel date number: 1985-01-01
     outcome = read_and_validate(_csv(rows), "v.csv", mapping=_mapping())
     assert not outcome.ok
     (problem,) = outcome.problems
     assert problem.rule == "fodelsedatum"
     assert problem.column == "Födelseår"
-    assert problem.rows == [5, 6]
-    assert problem.examples == ["1970-**-**", "1990-**-**"]
+    assert problem.rows == [4, 5, 6]
+    assert problem.examples == ["1970-**-**", "1990-**-**", "*****"]
     shown = " ".join([problem.message, *problem.examples])
-    assert "0415" not in shown and "05-02" not in shown
+    assert "0415" not in shown and "05-02" not in shown and "31048" not in shown
 
 
 def test_a_birth_date_column_is_refused_without_any_mapping() -> None:
