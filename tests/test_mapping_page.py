@@ -59,6 +59,8 @@ def test_map_save_then_next_month_is_automatic(page):
     at, store = page
     _upload(at, "vagval_2020-01.csv", _sheet(ROWS))
     assert "Koppla filens kolumner" in _texts(at.subheader)
+    # The plain read's notes about columns it did not know are not shown over the step.
+    assert "saknar rubrik" not in _texts(at.warning)
     # Suggested fields, with samples masked where the guard would mask them.
     picker = at.selectbox(key="mapping_column_0")
     assert picker.value == "deltagare_id"
@@ -115,6 +117,7 @@ def test_new_value_is_refused_then_the_mapping_is_extended(page):
     assert "Koppla filens kolumner" in _texts(at.subheader)
     new_value = next(s for s in at.selectbox if s.label == "Kommunalt stöd (1 st)")
     assert new_value.value == ""
+    assert "inget förslag" in _texts(at.caption)
     new_value.set_value("annan").run()
     _button(at, "Spara kopplingen för Vägval").click().run()
     stored = latest_mapping(store, "Vägval")

@@ -142,20 +142,34 @@ def _open(plan: Plan, base: Mapping | None) -> None:
     st.session_state[_BASE_KEY] = (plan.sha256, base)
 
 
+def _step_base(plan: Plan, outcome: ValidationOutcome) -> Mapping | bool | None:
+    """The base of the mapping step to show for this refused file, or False for none."""
+    if outcome.ok or plan.table is None:
+        return False
+    if any(p.rule in _GUARD_RULES for p in outcome.problems):
+        return False
+    base = _open_base(plan)
+    fresh = plan.stored is None and plan.similar is None
+    if base is False and fresh and any(p.rule == "saknad_kolumn" for p in outcome.problems):
+        return None
+    return base
+
+
+def mapping_pending(plan: Plan, outcome: ValidationOutcome) -> bool:
+    """True when the mapping step replaces the usual refusal (the plain read's warnings,
+    about columns it did not know, then say nothing useful)."""
+    return _step_base(plan, outcome) is not False
+
+
 def open_mapping_step(
     store: Store, user: User, plan: Plan, data: bytes, file_name: str, outcome: ValidationOutcome
 ) -> bool:
     """Show the mapping step for a refused file when it is open, or open it for a file that
     lacks the format's required columns and has no saved mapping. True when shown."""
-    if plan.table is None or any(p.rule in _GUARD_RULES for p in outcome.problems):
-        return False
-    base = _open_base(plan)
-    fresh = plan.stored is None and plan.similar is None
-    if base is False and fresh and any(p.rule == "saknad_kolumn" for p in outcome.problems):
-        base = None
-        _open(plan, None)
+    base = _step_base(plan, outcome)
     if base is False:
         return False
+    _open(plan, base)
     mapping_step(store, user, plan, data, file_name, base)
     return True
 
@@ -251,7 +265,7 @@ def mapping_step(
         "Förslagen är bara förslag: kontrollera dem, särskilt de osäkra."
     )
     project = st.text_input(
-        "Insats",
+        "Insats som kopplingen gäller",
         value=base.project if base else "",
         key="mapping_project",
         placeholder="t.ex. Vägval",
@@ -340,6 +354,9 @@ def mapping_step(
                     key=f"mapping_value_{index}_{target}_{number}",
                     help=f"Förslag: {_sure(item.confidence)}",
                 )
+                if item.confidence < SURE:
+                    guess = _code_label(target, item.code or "")
+                    st.caption(f"Förslag: {guess} ({_sure(item.confidence)})")
                 picked.pop(item.value, None)
                 if code and (code != item.value or item.value == ""):
                     picked[item.value] = code

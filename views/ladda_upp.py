@@ -10,6 +10,7 @@ from ui.mapping import (
     TEMPLATE_FILE,
     XLSX_MIME,
     mapping_offers,
+    mapping_pending,
     open_mapping_step,
     plan_for,
     show_plan,
@@ -60,7 +61,7 @@ if upload is not None:
     st.dataframe(outcome.preview, hide_index=True, width="stretch")
 
     st.subheader("Kontroll")
-    for warning in outcome.warnings:
+    for warning in [] if mapping_pending(plan, outcome) else outcome.warnings:
         st.warning(warning, icon=":material/warning:")
     if not outcome.ok:
         if not open_mapping_step(store, user, plan, data, upload.name, outcome):
