@@ -31,15 +31,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Filen finns inte: {mask_value(str(path))}", file=sys.stderr)
         return EXIT_USAGE
+    from mappings.cli import mapping_for_import
+
+    store = open_store()
+    mapping, code = mapping_for_import(args, store)
+    if code is not None:
+        return code
     try:
         outcome = import_export(
-            open_store(),
+            store,
             path.read_bytes(),
             path.name,
             month=args.month,
             replace=args.replace,
             actor=cli_actor(args),
             new_project=args.ny_insats,
+            mapping=mapping,
         )
     except AccessDenied as exc:
         return refused(exc)
@@ -200,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="bekräfta att en insats vars namn liknar en känd insats är en ny insats",
     )
+    from mappings.cli import add_import_mapping_options, add_mapping_commands
+
+    add_import_mapping_options(imp)
     imp.set_defaults(handler=cmd_import)
 
     hist = commands.add_parser("history", help="lista importer")
@@ -239,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     from reports.cli import add_report_commands
 
     add_report_commands(commands)
+    add_mapping_commands(commands)
     return parser
 
 

@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, str] = {
     "report_export": "Mötesunderlag",
     "refused": "Nekad åtgärd",
     "purge": "Gallring",
+    "mapping_save": "Sparad koppling",
 }
 
 

@@ -30,6 +30,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "replace": ("ersätta en importerad månad", frozenset({"admin", "uploader"})),
     "restore": ("återställa en tidigare import", frozenset({"admin", "uploader"})),
     "report_export": ("ta ut mötesunderlaget", frozenset({"admin", "uploader"})),
+    "mapping_edit": ("spara en koppling för en insats", frozenset({"admin", "uploader"})),
     "goal_edit": ("ändra mål", frozenset({"admin"})),
     "suppression_off": ("stänga av skyddet för små tal", frozenset({"admin"})),
     "purge": ("gallra data", frozenset({"admin"})),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -15,6 +16,9 @@ from ingest.reader import RawTable, UnreadableFile, read_table
 from ingest.report_month import month_in_file_name
 from ingest.schema import is_personal_data_header
 from ingest.validation import validate
+
+if TYPE_CHECKING:
+    from ingest.mapping import Mapping
 
 PREVIEW_ROWS = 20
 _UNNAMED_FILE = "uppladdad fil"
@@ -28,17 +32,19 @@ def read_and_validate(
     progress: Progress | None = None,
     limits: FileLimits = FILE_LIMITS,
     month: str | None = None,
+    mapping: Mapping | None = None,
 ) -> ValidationOutcome:
     """Read, guard and validate one export. Never raises for bad input: problems say why.
 
     ``limits`` (size, rows, unpacked size) are checked before the file is parsed; the
     upload page passes ``ingest.limits.UPLOAD_LIMITS``. Dates are checked against the
     report month: ``month`` when given, else the file's ``rapportmanad``, else the month
-    in the file name (the order ``resolve_report_month`` uses).
+    in the file name (the order ``resolve_report_month`` uses). With a ``mapping`` the file
+    is a project's own sheet, read through it (see ``ingest.mapping``).
     """
     name = file_name or (Path(source).name if isinstance(source, str | Path) else _UNNAMED_FILE)
     try:
-        outcome = _read_and_validate(source, name, progress, limits, month)
+        outcome = _read_and_validate(source, name, progress, limits, month, mapping)
     except Exception as exc:
         # The exception text may quote the file's values, so only its type is shown.
         outcome = _refused(
@@ -68,6 +74,7 @@ def _read_and_validate(
     progress: Progress | None,
     limits: FileLimits,
     month: str | None,
+    mapping: Mapping | None = None,
 ) -> ValidationOutcome:
     report = progress or (lambda fraction, step: None)
     if isinstance(source, str | Path):
@@ -80,21 +87,40 @@ def _read_and_validate(
 
     report(0.05, "Läser filen")
     try:
-        table = read_table(data, name, limits)
+        table = read_table(data, name, limits, sheet=mapping.sheet if mapping else None)
     except UnreadableFile as exc:
         return _refused(name, exc.problem)
 
-    preview = _preview(table)
-    rows_read = table.frame.height
+    applied = None
+    if mapping is not None:
+        from ingest.mapping import apply_mapping
+
+        applied = apply_mapping(table, mapping)
+        # The guard reads the file's own columns, every row, mapped or not.
+        guarded = [applied.source, *([applied.above] if applied.above is not None else [])]
+    else:
+        guarded = [table]
+    preview = _preview(guarded[0])
+    rows_read = (applied.canonical if applied else table).frame.height
     report(0.35, "Söker efter personuppgifter")
     problems = guard.check_sheet_names(table.sheet_names)
-    problems += guard.check_headers(table.headers)
-    written = dict(zip(table.value_columns, table.headers, strict=True))
-    problems += guard.check_values(table.frame, written, table.distinct)
+    for part in guarded:
+        problems += guard.check_headers(part.headers)
+        written = dict(zip(part.value_columns, part.headers, strict=True))
+        problems += guard.check_values(part.frame, written, part.distinct)
 
+    warnings: list[str] = []
+    if applied is not None:
+        if applied.fatal:
+            return ValidationOutcome(name, None, problems + applied.problems, [], preview, 0)
+        problems += applied.problems
+        warnings += applied.warnings
+        table = applied.canonical
     header_map = map_headers(table.headers)
+    if applied is not None:
+        header_map.headers.update(applied.written)
     problems += header_map.problems
-    warnings = list(header_map.warnings)
+    warnings += header_map.warnings
     if rows_read == 0:
         problems.append(
             Problem(
@@ -108,7 +134,7 @@ def _read_and_validate(
 
     report(0.6, "Kontrollerar värden")
     validated = validate(table, header_map, month, month_in_file_name(name))
-    problems += validated.problems
+    problems += applied.without_repeats(validated.problems) if applied else validated.problems
     warnings += validated.warnings
     report(1.0, "Klart")
     cases = validated.cases if not problems else None

@@ -39,6 +39,7 @@ class RawTable:
     # value column -> its distinct non-null values (all values for id-like columns)
     distinct: dict[str, pl.Series]
     sheet_names: list[str] = field(default_factory=list)  # every sheet of a workbook
+    header_row: int = 1  # Excel's number of the row the headers were taken from
 
     @property
     def value_columns(self) -> list[str]:
@@ -68,9 +69,13 @@ _NOT_SUPPORTED = (
 )
 
 
-def read_table(data: bytes, file_name: str, limits: FileLimits = FILE_LIMITS) -> RawTable:
+def read_table(
+    data: bytes, file_name: str, limits: FileLimits = FILE_LIMITS, sheet: str | None = None
+) -> RawTable:
     """Read ``data`` as CSV or XLSX; raise :class:`UnreadableFile` when it is neither, or
-    when it is beyond ``limits`` (checked before anything is parsed or unpacked)."""
+    when it is beyond ``limits`` (checked before anything is parsed or unpacked).
+    ``sheet`` names the workbook sheet to read (a mapping's choice); by default the sheet
+    ``Deltagare``, else the first."""
     suffix = Path(file_name).suffix.lower()
     if (problem := check_size(data, limits) or check_archive(data, limits)) is not None:
         raise UnreadableFile(problem)
@@ -85,7 +90,7 @@ def read_table(data: bytes, file_name: str, limits: FileLimits = FILE_LIMITS) ->
     if data.startswith(b"PK"):
         if not _is_xlsx(data):
             raise _refuse("okant_format", _NOT_SUPPORTED)
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, sheet)
     elif suffix in _EXCEL_SUFFIXES or suffix not in _TEXT_SUFFIXES:
         raise _refuse("okant_format", _NOT_SUPPORTED)
     else:
@@ -174,11 +179,18 @@ def _read_csv(data: bytes) -> RawTable:
     return _to_table(frame, "csv")
 
 
-def _read_xlsx(data: bytes) -> RawTable:
+def _read_xlsx(data: bytes, wanted_sheet: str | None = None) -> RawTable:
     try:
         sheets = fastexcel.read_excel(data).sheet_names
-        wanted = schema.normalize_header(SHEET_NAME)
-        sheet = next((s for s in sheets if schema.normalize_header(s) == wanted), sheets[0])
+        wanted = schema.normalize_header(wanted_sheet or SHEET_NAME)
+        found = [s for s in sheets if schema.normalize_header(s) == wanted]
+        if wanted_sheet is not None and not found:
+            raise _refuse(
+                "blad_saknas",
+                f"Arbetsboken har inget blad som heter '{wanted_sheet}' (blad: "
+                f"{', '.join(sheets)}). Rätta bladets namn i kopplingen; inget har sparats.",
+            )
+        sheet = found[0] if found else sheets[0]
         frame = pl.read_excel(
             data,
             sheet_name=sheet,
@@ -188,6 +200,8 @@ def _read_xlsx(data: bytes) -> RawTable:
             raise_if_empty=False,
             read_options={"dtypes": "string"},
         )
+    except UnreadableFile:
+        raise
     except Exception as exc:  # calamine raises its own types for broken workbooks
         raise _refuse(
             "felaktig_xlsx",
@@ -241,7 +255,13 @@ def _to_table(frame: pl.DataFrame, file_format: str, first_row: int = 1) -> RawT
     body = body.filter(~pl.all_horizontal(pl.col(names).is_null())).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64)
     )
-    return RawTable(headers=headers, frame=body, file_format=file_format, distinct=distinct)
+    return RawTable(
+        headers=headers,
+        frame=body,
+        file_format=file_format,
+        distinct=distinct,
+        header_row=first_row,
+    )
 
 
 def _trimmed(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.Series]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from access.roles import User, require
 from ingest import ValidationOutcome, mask_value, read_and_validate, resolve_report_month, schema
@@ -17,6 +17,9 @@ from ingest.limits import FILE_LIMITS, FileLimits
 from ingest.project_names import close_known_name
 from store.records import ImportRecord, SnapshotExists
 from store.store import Store
+
+if TYPE_CHECKING:
+    from ingest.mapping import Mapping
 
 ImportStatus = Literal[
     "imported", "duplicate", "needs_confirmation", "needs_new_project", "refused"
@@ -50,6 +53,7 @@ def import_export(
     checked: ValidationOutcome | None = None,
     limits: FileLimits = FILE_LIMITS,
     new_project: bool = False,
+    mapping: Mapping | None = None,
 ) -> ImportOutcome:
     """Validate an export and store it as this month's snapshot of each project in it.
 
@@ -68,6 +72,8 @@ def import_export(
     ``actor`` must hold a role that may import (and replace, for ``replace=True``); a
     plain name is a local caller with every role. A refusal raises ``AccessDenied``,
     stores nothing and is logged.
+
+    ``mapping`` reads a project's own sheet through its mapping (``ingest.mapping``).
     """
     target = mask_value(file_name)
     user = require(actor, "replace" if replace else "import", store, target)
@@ -92,6 +98,7 @@ def import_export(
             progress=lambda fraction, step: report(fraction * _VALIDATION_SHARE, step),
             limits=limits,
             month=month_to_check,
+            mapping=mapping,
         )
 
     validation = checked or check(month)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
@@ -18,6 +19,9 @@ from store import Store
 from store.importer import ImportOutcome, import_export
 from ui.state import imports_frame
 
+if TYPE_CHECKING:
+    from ingest.mapping import Mapping
+
 STATUS_LABELS = {"current": "Aktuell", "replaced": "Ersatt"}
 
 
@@ -26,6 +30,7 @@ class CheckedUpload:
     sha256: str
     outcome: ValidationOutcome
     summary: str
+    mapping_json: str = ""  # the mapping the file was read through, if any
 
 
 @dataclass(frozen=True)
@@ -53,22 +58,23 @@ def _summary(outcome: ValidationOutcome) -> str:
     )
 
 
-def validate_upload(data: bytes, file_name: str) -> CheckedUpload:
-    """Check a file once per content; later reruns reuse the result.
+def validate_upload(data: bytes, file_name: str, mapping: Mapping | None = None) -> CheckedUpload:
+    """Check a file once per content (and mapping); later reruns reuse the result.
 
     The upload limits (size, rows, unpacked size) are checked again here, before the file
     is read, whatever the server's own upload limit is set to.
     """
     sha256 = hashlib.sha256(data).hexdigest()
+    mapping_json = mapping.to_json() if mapping is not None else ""
     cached: CheckedUpload | None = st.session_state.get("checked_upload")
-    if cached is not None and cached.sha256 == sha256:
+    if cached is not None and cached.sha256 == sha256 and cached.mapping_json == mapping_json:
         return cached
     bar = st.progress(0.0, text="Läser filen …")
     outcome = read_and_validate(
-        data, file_name, progress=_progress_callback(bar), limits=UPLOAD_LIMITS
+        data, file_name, progress=_progress_callback(bar), limits=UPLOAD_LIMITS, mapping=mapping
     )
     bar.empty()
-    checked = CheckedUpload(sha256, outcome, _summary(outcome) if outcome.ok else "")
+    checked = CheckedUpload(sha256, outcome, _summary(outcome) if outcome.ok else "", mapping_json)
     st.session_state["checked_upload"] = checked
     st.session_state.pop("upload_result", None)
     return checked

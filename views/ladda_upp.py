@@ -6,6 +6,16 @@ import streamlit as st
 
 from access.identity import acting_user
 from access.roles import AccessDenied
+from ui.mapping import (
+    TEMPLATE_FILE,
+    XLSX_MIME,
+    mapping_offers,
+    mapping_pending,
+    open_mapping_step,
+    plan_for,
+    show_plan,
+    template_bytes,
+)
 from ui.state import get_store
 from ui.text import escape_markdown
 from ui.upload import (
@@ -24,6 +34,15 @@ st.write(
     "(personnummer, namn, e-post, telefon) tas aldrig emot."
 )
 
+st.download_button(
+    "Ladda ner mall",
+    data=template_bytes(),
+    file_name=TEMPLATE_FILE,
+    mime=XLSX_MIME,
+    help="En Excel-mall i exportformatet, med listor för koderna och ett blad som förklarar "
+    "varje kolumn. En ifylld mall läses in utan koppling.",
+)
+
 store = get_store()
 user = acting_user()
 upload = st.file_uploader(
@@ -34,22 +53,26 @@ upload = st.file_uploader(
 
 if upload is not None:
     data = upload.getvalue()
-    checked = validate_upload(data, upload.name)
+    plan = plan_for(store, data, upload.name)
+    checked = validate_upload(data, upload.name, mapping=plan.mapping)
     outcome = checked.outcome
+    show_plan(plan)
     st.subheader("Förhandsvisning")
     st.markdown(f"De första raderna av {outcome.rows_read} i filen, som de lästes in.")
     st.dataframe(outcome.preview, hide_index=True, width="stretch")
 
     st.subheader("Kontroll")
-    for warning in outcome.warnings:
+    for warning in [] if mapping_pending(plan, outcome) else outcome.warnings:
         st.warning(escape_markdown(warning), icon=":material/warning:")
     if not outcome.ok:
-        st.error(
-            f"Filen {escape_markdown(outcome.file_name)} kan inte tas emot. Rätta felen nedan i "
-            "filen och ladda upp den igen. Inget har sparats.",
-            icon=":material/block:",
-        )
-        st.dataframe(problems_table(outcome), hide_index=True, width="stretch")
+        if not open_mapping_step(store, user, plan, data, upload.name, outcome):
+            st.error(
+                f"Filen {escape_markdown(outcome.file_name)} kan inte tas emot. Rätta felen "
+                "nedan i filen och ladda upp den igen. Inget har sparats.",
+                icon=":material/block:",
+            )
+            st.dataframe(problems_table(outcome), hide_index=True, width="stretch")
+            mapping_offers(plan, outcome)
     else:
         st.success(escape_markdown(checked.summary), icon=":material/check_circle:")
         month = st.text_input(

@@ -1,0 +1,1 @@
+"""Mappings of projects' own spreadsheets: stored versions, the command line, the template."""
