@@ -18,6 +18,7 @@ from commandline import (
     SwedishArgumentParser,
     open_store,
     report_month,
+    run_command,
 )
 
 
@@ -220,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    return run_command(args.handler, args)
 
 
 if __name__ == "__main__":
