@@ -268,18 +268,20 @@ class Store:
                 _audit_insert(at, who, "purge", f"project {project}", plan.as_detail())
             )
         if self.backend == "sqlite" and not plan.is_empty:
-            self._checkpoint()
+            self._erase_remnants()
         return plan
 
-    def _checkpoint(self) -> None:
-        """Move every page out of SQLite's WAL and empty it.
+    def _erase_remnants(self) -> None:
+        """Rewrite the SQLite file without the purged rows, and empty its WAL.
 
-        ``secure_delete`` zeroes what a purge deletes, but the pages still holding the old
-        rows can stay in the WAL file until it is reset, and the zeroed pages reach the
-        main file only at a checkpoint. TRUNCATE waits for readers (busy timeout) and
-        leaves an empty WAL.
+        ``secure_delete`` zeroes the cells a purge deletes, but copies of rows can linger in
+        the unused space of pages still in use (left there when pages were split or merged
+        on import). ``VACUUM`` rebuilds every page from the rows that remain; the checkpoint
+        then moves the rebuilt pages into the main file and truncates the WAL, which still
+        held earlier versions of the pages. TRUNCATE waits for readers (busy timeout).
         """
         with translated(self.where), self.engine.connect() as connection:
+            connection.exec_driver_sql("VACUUM")
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").all()
 
     # -- case rows ---------------------------------------------------------------------
