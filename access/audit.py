@@ -24,6 +24,8 @@ ACTION_LABELS: dict[str, str] = {
     "report_export": "Mötesunderlag",
     "refused": "Nekad åtgärd",
     "purge": "Gallring",
+    "backup": "Säkerhetskopia",
+    "restore_backup": "Återläst säkerhetskopia",
 }
 
 

@@ -37,9 +37,9 @@ def export_file(
 
 
 def cli_env(url: str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": url, **extra}
-    env.pop("LAGESBILD_CLI_ROLES", None)
-    return env
+    base = {**os.environ}
+    base.pop("LAGESBILD_CLI_ROLES", None)
+    return {**base, "DATABASE_URL": url, **extra}
 
 
 def cli_command(*args: str) -> list[str]:
