@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -103,3 +105,34 @@ def test_replacing_a_month_needs_confirmation_and_can_be_restored(page):
     _button(at, "Återställ").click().run()
     current = store.current_import("Brobygget", "2020-01")
     assert current is not None and current.id == replaced_id
+
+
+def test_a_database_locked_by_another_writer_is_said_plainly(page, monkeypatch):
+    at, store = page
+    monkeypatch.setenv("LAGESBILD_LOCK_TIMEOUT", "1")
+    before = len(store.history())
+    _upload(at, "exempel.csv", _csv(demo_snapshot(demo_cases(), "2019-12")))
+    # Another process holds the write lock (in this process SQLite would not see it).
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"c = sqlite3.connect({str(store.engine.url.database)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN EXCLUSIVE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        _button(at, "Importera").click().run()
+    finally:
+        holder.communicate("", timeout=30)
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("är upptagen av en annan skrivning" in e.value for e in at.error)
+    assert len(store.history()) == before

@@ -6,6 +6,7 @@ import streamlit as st
 
 from access.identity import acting_user
 from access.roles import AccessDenied
+from store import StoreError
 from ui.state import get_store
 from ui.upload import (
     history_table,
@@ -97,7 +98,7 @@ else:
         if st.button("Återställ", disabled=choice is None):
             try:
                 record = store.restore(choice, actor=user)
-            except AccessDenied as exc:
+            except (AccessDenied, StoreError) as exc:
                 st.error(str(exc), icon=":material/block:")
             else:
                 st.session_state["restore_message"] = (
