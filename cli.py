@@ -18,6 +18,7 @@ from commandline import (
     SwedishArgumentParser,
     open_store,
     report_month,
+    run_command,
 )
 
 
@@ -189,6 +190,62 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from access.cli import cli_actor, refused
+    from access.roles import AccessDenied
+    from store.backup import POSTGRES_ADVICE, take_backup
+
+    store = open_store()
+    if store.backend != "sqlite":
+        print(POSTGRES_ADVICE, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        backup = take_backup(store, Path(args.out), cli_actor(args))
+    except AccessDenied as exc:
+        return refused(exc)
+    print(
+        f"Säkerhetskopia skriven till {backup.path} ({backup.size / 1_000_000:.1f} MB, "
+        f"{backup.imports} importer, {backup.case_rows} ärenderader, "
+        f"{backup.seconds:.1f} s)."
+    )
+    print(f"SHA-256: {backup.sha256} (sparad i {backup.checksum_path.name})")
+    return EXIT_OK
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    from access.cli import cli_actor, refused
+    from access.roles import AccessDenied
+    from store.backup import POSTGRES_ADVICE, check_backup, restore_backup, safety_copy_path
+
+    store = open_store()
+    if store.backend != "sqlite":
+        print(POSTGRES_ADVICE, file=sys.stderr)
+        return EXIT_USAGE
+    user = cli_actor(args)
+    try:
+        backup = check_backup(store, Path(args.file), user)
+        print(
+            f"Säkerhetskopian {backup.path.name} är hel (SHA-256 stämmer): {backup.imports} "
+            f"importer, {backup.case_rows} ärenderader."
+        )
+        print(
+            f"Databasen {store.where} ersätts med den. Det nuvarande innehållet sparas först i "
+            f"{safety_copy_path(store).name}."
+        )
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("Inget har ändrats. Kör igen med --yes för att läsa tillbaka kopian.")
+                return EXIT_REFUSED
+            if input("Skriv ja för att fortsätta: ").strip().lower() != "ja":
+                print("Avbrutet; inget har ändrats.")
+                return EXIT_REFUSED
+        safety = restore_backup(store, backup, user)
+    except AccessDenied as exc:
+        return refused(exc)
+    print(f"Säkerhetskopian är tillbakaläst. Det tidigare innehållet finns i {safety}.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from metrics.protection import SUPPRESSION_THRESHOLD
 
@@ -240,6 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--list", action="store_true", help="lista måttkatalogen")
     kpis.set_defaults(handler=cmd_kpis)
 
+    backup = commands.add_parser("backup", help="säkerhetskopiera databasen (SQLite)")
+    backup.add_argument("--out", required=True, metavar="FIL", help="kopians filnamn")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore_backup = commands.add_parser(
+        "restore-backup", help="läs tillbaka en säkerhetskopia (ersätter databasens innehåll)"
+    )
+    restore_backup.add_argument("file", metavar="FIL", help="säkerhetskopian")
+    restore_backup.add_argument("--yes", action="store_true", help="utan fråga")
+    restore_backup.set_defaults(handler=cmd_restore_backup)
+
     from goals.cli import add_goal_commands
 
     add_goal_commands(commands)
@@ -255,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    return run_command(args.handler, args)
 
 
 if __name__ == "__main__":

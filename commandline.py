@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,3 +39,30 @@ def open_store() -> Store:
     from store import Store
 
     return Store()
+
+
+def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command; when the database refuses (locked, read-only, disk full, out of
+    reach) print the store's Swedish message instead of a traceback and exit 1.
+
+    Every command (those of ``access``, ``goals`` and ``reports`` too) is dispatched
+    through here, so none of them needs its own handling. Nothing is half-written: each
+    write is one transaction, rolled back when it fails.
+    """
+    import sqlalchemy as sa
+
+    from store.database import database_url
+    from store.errors import store_unavailable, where_text
+    from store.records import StoreError
+
+    try:
+        return handler(args)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:
+        mapped = store_unavailable(exc, where_text(sa.make_url(database_url())))
+        if mapped is None:
+            raise
+        print(str(mapped), file=sys.stderr)
+        return EXIT_REFUSED

@@ -25,6 +25,8 @@ ACTION_LABELS: dict[str, str] = {
     "refused": "Nekad åtgärd",
     "purge": "Gallring",
     "mapping_save": "Sparad koppling",
+    "backup": "Säkerhetskopia",
+    "restore_backup": "Återläst säkerhetskopia",
 }
 
 

@@ -35,6 +35,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "suppression_off": ("stänga av skyddet för små tal", frozenset({"admin"})),
     "purge": ("gallra data", frozenset({"admin"})),
     "view_audit": ("se loggen", frozenset({"admin"})),
+    "backup": ("ta eller läsa tillbaka säkerhetskopior", frozenset({"admin"})),
 }
 
 #: The audit action written for every refusal.

@@ -1,9 +1,11 @@
 """The store: imports, snapshots and the audit log (SQLAlchemy, Alembic, ADBC)."""
 
+from store.errors import ImportBusy, StoreUnavailable
 from store.records import (
     CURRENT,
     DEMO_ACTOR,
     REPLACED,
+    AlreadyImported,
     ImportNotFound,
     ImportRecord,
     SnapshotExists,
@@ -15,9 +17,12 @@ __all__ = [
     "CURRENT",
     "DEMO_ACTOR",
     "REPLACED",
+    "AlreadyImported",
+    "ImportBusy",
     "ImportNotFound",
     "ImportRecord",
     "SnapshotExists",
     "Store",
     "StoreError",
+    "StoreUnavailable",
 ]

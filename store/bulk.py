@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import Dialect
 
-from store.database import sqlite_lock
+from store.database import is_read_only, sqlite_lock, sqlite_uri
+from store.errors import lock_timeout
 
 #: SQLite's ADBC driver guesses each column's type from the first batch of rows; a column
 #: that is NULL throughout that batch and filled later fails. One batch per query (queries
@@ -40,7 +41,8 @@ class BulkConnection:
 
             # Transactions are opened by hand: the settings below cannot change inside one,
             # and BEGIN IMMEDIATE takes the write lock before any work is done.
-            self._conn = driver.connect(str(url.database), autocommit=True)
+            target = sqlite_uri(url) if is_read_only(url) else str(url.database)
+            self._conn = driver.connect(target, autocommit=True)
             self._dialect: Dialect = sqlite.dialect()
             self._in_transaction = False
             try:
@@ -57,7 +59,7 @@ class BulkConnection:
             raise ValueError(f"Databastypen {self.backend} stöds inte (SQLite, PostgreSQL).")
 
     def _prepare_sqlite(self, write: bool) -> None:
-        self.execute_sql("PRAGMA busy_timeout = 10000")
+        self.execute_sql(f"PRAGMA busy_timeout = {int(lock_timeout() * 1000)}")
         # In WAL mode NORMAL is safe from corruption and skips an fsync per commit.
         self.execute_sql("PRAGMA synchronous = NORMAL")
         if write:

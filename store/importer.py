@@ -15,7 +15,7 @@ from access.roles import User, require
 from ingest import ValidationOutcome, mask_value, read_and_validate, resolve_report_month, schema
 from ingest.limits import FILE_LIMITS, FileLimits
 from ingest.project_names import close_known_name
-from store.records import ImportRecord, SnapshotExists
+from store.records import AlreadyImported, ImportRecord, SnapshotExists
 from store.store import Store
 
 if TYPE_CHECKING:
@@ -84,12 +84,7 @@ def import_export(
     stored = store.imports_with_sha256(sha256)
     if stored:
         report(1.0, "Klart")
-        return ImportOutcome(
-            "duplicate",
-            f"Filen är redan importerad ({_list(stored)}); inget ändrades.",
-            stored[0].report_month,
-            stored,
-        )
+        return _duplicate(stored)
 
     def check(month_to_check: str | None) -> ValidationOutcome:
         return read_and_validate(
@@ -144,10 +139,15 @@ def import_export(
             cases=cases,
             imported_by=user.actor,
             replace=replace,
+            once=True,
         )
     except SnapshotExists as exc:
         # Someone else stored the month between the check above and the save.
         return _needs_confirmation(exc.existing, report_month, validation)
+    except AlreadyImported as exc:
+        # A parallel import of these same bytes finished while this one waited.
+        report(1.0, "Klart")
+        return _duplicate(exc.existing)
     report(1.0, "Klart")
     parts = "; ".join(f"{r.project} {r.report_month}, {r.rows} rader" for r in saved)
     message = f"Importerad: {parts}."
@@ -155,6 +155,15 @@ def import_export(
         replaced = ", ".join(f"import {r.id}" for r in existing)
         message += f" Ersatte {replaced}, som finns kvar i historiken och kan återställas."
     return ImportOutcome("imported", message, report_month, saved, validation)
+
+
+def _duplicate(stored: list[ImportRecord]) -> ImportOutcome:
+    return ImportOutcome(
+        "duplicate",
+        f"Filen är redan importerad ({_list(stored)}); inget ändrades.",
+        stored[0].report_month,
+        stored,
+    )
 
 
 def _list(records: list[ImportRecord]) -> str:

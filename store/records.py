@@ -45,6 +45,14 @@ class SnapshotExists(StoreError):
         super().__init__(f"Det finns redan en ögonblicksbild för {listed}.")
 
 
+class AlreadyImported(StoreError):
+    """The same file (by SHA-256) is already stored: importing it again changes nothing."""
+
+    def __init__(self, existing: list[ImportRecord]) -> None:
+        self.existing = existing
+        super().__init__("Filen är redan importerad.")
+
+
 class ImportNotFound(StoreError):
     """No import with the given id."""
 

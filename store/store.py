@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -18,11 +20,13 @@ from access.roles import User, require
 from ingest import schema
 from ingest.guard import mask_value
 from store import bulk, frames, retention
-from store.database import create_engine, database_url, upgrade
+from store.database import database_url, open_engine
+from store.errors import ImportBusy, StoreUnavailable, lock_timeout, translated, where_text
 from store.records import (
     CURRENT,
     DEMO_ACTOR,
     REPLACED,
+    AlreadyImported,
     ImportNotFound,
     ImportRecord,
     SnapshotExists,
@@ -39,15 +43,21 @@ _MIN_RANGE_ROWS = 100_000
 class Store:
     """Imports, the case rows of each import, and the audit log, in one database.
 
-    Opening a store brings its schema up to date. Case rows move through ADBC (see
-    ``store.bulk``); everything else through SQLAlchemy Core.
+    Opening a store brings its schema up to date (a SQLite file that cannot be written is
+    opened read-only). Case rows move through ADBC (see ``store.bulk``); everything else
+    through SQLAlchemy Core. When the database itself refuses (locked, read-only, disk full,
+    out of reach) the store raises ``StoreUnavailable`` with a Swedish message.
+
+    Writes to one project and month are serialised: SQLite has one writer at a time
+    (``BEGIN IMMEDIATE``), PostgreSQL takes a transaction-level advisory lock per project
+    and month. Each write re-reads what it depends on after it has the lock.
     """
 
     def __init__(self, url: str | None = None) -> None:
         self.url: str = database_url(url)
-        self.engine: sa.Engine = create_engine(self.url)
-        self._bulk_url = self.engine.url
-        upgrade(self.engine)
+        self.where = where_text(sa.make_url(self.url))
+        self.engine, self._bulk_url = open_engine(self.url)
+        self.backend: str = self.engine.dialect.name
         bulk.load_driver(self._bulk_url)
         self._read_workers = max(1, min(4, os.cpu_count() or 1))
 
@@ -107,12 +117,15 @@ class Store:
         cases: pl.DataFrame,
         imported_by: str,
         replace: bool,
+        once: bool = False,
     ) -> list[ImportRecord]:
         """Store one file's cases as one snapshot per project, all or nothing.
 
         Raises ``SnapshotExists`` (nothing stored) when a project already has a current
         snapshot for the month and ``replace`` is false; with ``replace`` the old snapshot
-        is kept as 'replaced' and can be restored.
+        is kept as 'replaced' and can be restored. With ``once``, a file whose SHA-256 is
+        already stored (checked after the lock is taken, so a parallel import of the same
+        file is seen) raises ``AlreadyImported`` and stores nothing.
         """
         if not _MONTH.match(report_month):
             raise ValueError(f"Ogiltig rapportmånad '{report_month}': ange den som ÅÅÅÅ-MM.")
@@ -124,7 +137,15 @@ class Store:
             raise ValueError("Filen har inga fall att spara.")
         at = datetime.now(UTC)
         saved: list[ImportRecord] = []
-        with bulk.transaction(self._bulk_url) as db:
+        projects = counts.get_column("project").to_list()
+        with self._bulk_writing(projects, report_month) as db:
+            # Another import may have stored these same bytes while this one waited for
+            # the lock: then there is nothing to do.
+            already = (
+                db.execute(sa.select(*imports.c).where(imports.c.sha256 == sha256)) if once else []
+            )
+            if already:
+                raise AlreadyImported([_record(_Row(*row)) for row in already])
             existing = {
                 project: rows[0]
                 for project in counts.get_column("project")
@@ -182,7 +203,15 @@ class Store:
         as 'replaced'. ``actor`` needs a role that may restore (``AccessDenied``)."""
         who = require(actor, "restore", self, f"import {import_id}").actor
         at = datetime.now(UTC)
-        with self.engine.begin() as connection:
+        with translated(self.where), self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(imports.c.project, imports.c.report_month).where(
+                    imports.c.id == import_id
+                )
+            ).one_or_none()
+        if row is None:
+            raise ImportNotFound(import_id)
+        with self._writing([row.project], row.report_month) as connection:
             row = connection.execute(
                 sa.select(imports).where(imports.c.id == import_id)
             ).one_or_none()
@@ -241,13 +270,28 @@ class Store:
         """
         who = require(actor, "purge", self, f"project {project}").actor
         at = datetime.now(UTC)
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             plan = retention.plan_purge(connection, project, before)
             retention.execute_purge(connection, plan)
             connection.execute(
                 _audit_insert(at, who, "purge", f"project {project}", plan.as_detail())
             )
+        if self.backend == "sqlite" and not plan.is_empty:
+            self._erase_remnants()
         return plan
+
+    def _erase_remnants(self) -> None:
+        """Rewrite the SQLite file without the purged rows, and empty its WAL.
+
+        ``secure_delete`` zeroes the cells a purge deletes, but copies of rows can linger in
+        the unused space of pages still in use (left there when pages were split or merged
+        on import). ``VACUUM`` rebuilds every page from the rows that remain; the checkpoint
+        then moves the rebuilt pages into the main file and truncates the WAL, which still
+        held earlier versions of the pages. TRUNCATE waits for readers (busy timeout).
+        """
+        with translated(self.where), self.engine.connect() as connection:
+            connection.exec_driver_sql("VACUUM")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").all()
 
     # -- case rows ---------------------------------------------------------------------
 
@@ -290,7 +334,7 @@ class Store:
     # -- audit -------------------------------------------------------------------------
 
     def audit(self, actor: str, action: str, target: str, detail: dict | None = None) -> None:
-        with self.engine.begin() as connection:
+        with translated(self.where), self.engine.begin() as connection:
             connection.execute(_audit_insert(datetime.now(UTC), actor, action, target, detail))
 
     def audit_entries(self, since: date | None = None) -> list[dict]:
@@ -315,8 +359,47 @@ class Store:
     # -- helpers -----------------------------------------------------------------------
 
     def _records(self, query: sa.Select) -> list[ImportRecord]:
-        with self.engine.connect() as connection:
+        with translated(self.where), self.engine.connect() as connection:
             return [_record(row) for row in connection.execute(query)]
+
+    @contextmanager
+    def _writing(
+        self, projects: Sequence[str] = (), report_month: str | None = None
+    ) -> Iterator[sa.Connection]:
+        """A SQLAlchemy write transaction that holds the write lock from its first
+        statement: ``BEGIN IMMEDIATE`` on SQLite, the advisory locks of these projects'
+        month on PostgreSQL (see ``_lock_keys``)."""
+        try:
+            with translated(self.where), self.engine.begin() as connection:
+                if self.backend == "sqlite":
+                    # Deferred, a read that later writes fails at once when another writer
+                    # came between; immediate waits for the lock (the busy timeout).
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                elif report_month is not None:
+                    connection.exec_driver_sql(_lock_timeout_sql())
+                    for key in _lock_keys(projects, report_month):
+                        connection.execute(
+                            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key}
+                        )
+                yield connection
+        except StoreUnavailable as exc:
+            raise _busy(exc, self, projects, report_month) from exc
+
+    @contextmanager
+    def _bulk_writing(
+        self, projects: Sequence[str], report_month: str
+    ) -> Iterator[bulk.BulkConnection]:
+        """``_writing`` for the bulk path (ADBC): SQLite's ``BEGIN IMMEDIATE`` is taken by
+        ``bulk.transaction``, PostgreSQL's advisory locks here."""
+        try:
+            with translated(self.where), bulk.transaction(self._bulk_url) as db:
+                if db.backend == "postgresql":
+                    db.execute_sql(_lock_timeout_sql())
+                    for key in _lock_keys(projects, report_month):
+                        db.execute_sql("SELECT pg_advisory_xact_lock($1)", [key])
+                yield db
+        except StoreUnavailable as exc:
+            raise _busy(exc, self, projects, report_month) from exc
 
     @staticmethod
     def _current_rows(db: bulk.BulkConnection, project: str, month: str) -> list[Any]:
@@ -328,6 +411,34 @@ class Store:
             )
         )
         return [_Row(*row) for row in rows]
+
+
+def _lock_timeout_sql() -> str:
+    """PostgreSQL waits for a lock as long as SQLite's busy timeout, then refuses."""
+    return f"SET LOCAL lock_timeout = '{int(lock_timeout() * 1000)}ms'"
+
+
+def _lock_keys(projects: Sequence[str], report_month: str) -> list[int]:
+    """One advisory-lock key per project and month: a stable 64-bit hash of the two (the
+    same in every process and Python version), taken in sorted order so two imports of
+    overlapping projects cannot deadlock."""
+    keys = set()
+    for project in projects:
+        digest = hashlib.blake2b(
+            f"lagesbild\x1f{project}\x1f{report_month}".encode(), digest_size=8
+        ).digest()
+        keys.add(int.from_bytes(digest, "big", signed=True))
+    return sorted(keys)
+
+
+def _busy(
+    exc: StoreUnavailable, store: Store, projects: Sequence[str], report_month: str | None
+) -> StoreUnavailable:
+    """A lock wait that ran out on PostgreSQL's per-month lock names the import that holds
+    it; SQLite's lock is the whole file's, so its message stays general."""
+    if exc.kind == "locked" and store.backend == "postgresql" and report_month and projects:
+        return ImportBusy(store.where, list(projects), report_month)
+    return exc
 
 
 class _Row:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -96,3 +97,34 @@ def test_cli_purge_needs_yes_and_prints_what_went(
     out = capsys.readouterr().out
     assert "Gallrat: SAMRE: 3 ögonblicksbilder (2019-01–2019-02) med 11 ärenderader" in out
     assert _months(store, "SAMRE") == ["2019-03", "2019-04"]
+
+
+def _raw_bytes(database: Path) -> bytes:
+    """The database as it lies on disk: the file and its WAL and shared-memory files."""
+    return b"".join(
+        path.read_bytes()
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"))
+        if path.exists()
+    )
+
+
+def test_purged_ids_cannot_be_read_from_the_sqlite_file(tmp_path: Path) -> None:
+    database = tmp_path / "lagesbild.db"
+    opened = Store(f"sqlite:///{database}")
+    try:
+        for month, prefix in (("2019-01", "GALLRAD"), ("2019-02", "GALLRAD"), ("2019-04", "KVAR")):
+            body = "".join(
+                f"{prefix}{month[-2:]}{i:05d};SAMRE;Sigtuna;K;2018-01-01\n" for i in range(1500)
+            )
+            import_export(opened, (HEADER + body).encode(), f"samre_{month}.csv")
+        assert _raw_bytes(database).count(b"GALLRAD") >= 3000
+
+        opened.purge("SAMRE", date(2019, 3, 1), actor="anna")
+
+        # Still readable while the store is open (another user may keep the app running).
+        raw = _raw_bytes(database)
+    finally:
+        opened.close()
+    assert b"GALLRAD" not in raw
+    assert raw.count(b"KVAR") >= 1500
+    assert b"GALLRAD" not in _raw_bytes(database)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -151,4 +153,35 @@ def test_a_personal_data_column_is_refused_and_its_values_never_shown(page, head
     _upload(at, "exempel_2020-01.csv", _csv(snapshot))
     assert any("kan inte tas emot" in e.value for e in at.error)
     assert "Anna" not in _everything_shown(at)
+    assert len(store.history()) == before
+
+
+def test_a_database_locked_by_another_writer_is_said_plainly(page, monkeypatch):
+    at, store = page
+    monkeypatch.setenv("LAGESBILD_LOCK_TIMEOUT", "1")
+    before = len(store.history())
+    _upload(at, "exempel.csv", _csv(demo_snapshot(demo_cases(), "2019-12")))
+    # Another process holds the write lock (in this process SQLite would not see it).
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"c = sqlite3.connect({str(store.engine.url.database)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN EXCLUSIVE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        _button(at, "Importera").click().run()
+    finally:
+        holder.communicate("", timeout=30)
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("är upptagen av en annan skrivning" in e.value for e in at.error)
     assert len(store.history()) == before

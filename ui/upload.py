@@ -15,7 +15,7 @@ import streamlit as st
 from access.roles import AccessDenied, User
 from ingest import ValidationOutcome, read_and_validate, resolve_report_month
 from ingest.limits import UPLOAD_LIMITS
-from store import Store
+from store import Store, StoreError
 from store.importer import ImportOutcome, import_export
 from ui.state import imports_frame
 
@@ -117,7 +117,8 @@ def run_import(
     new_project: bool = False,
 ) -> UploadResult:
     """Import the checked file as ``user``; a refusal for lack of role comes back as a
-    refused outcome with its Swedish message (it is already in the log)."""
+    refused outcome with its Swedish message (it is already in the log), and so does a
+    database that refuses (locked, read-only, disk full: ``StoreUnavailable``)."""
     bar = st.progress(0.0, text="Importerar …")
     try:
         outcome = import_export(
@@ -132,7 +133,7 @@ def run_import(
             limits=UPLOAD_LIMITS,
             new_project=new_project,
         )
-    except AccessDenied as exc:
+    except (AccessDenied, StoreError) as exc:
         outcome = ImportOutcome("refused", str(exc), None)
     finally:
         bar.empty()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from access.identity import acting_user
 from access.roles import AccessDenied
+from store import StoreError
 from ui.mapping import (
     TEMPLATE_FILE,
     XLSX_MIME,
@@ -143,8 +144,8 @@ else:
         if st.button("Återställ", disabled=choice is None):
             try:
                 record = store.restore(choice, actor=user)
-            except AccessDenied as exc:
-                st.error(escape_markdown(exc), icon=":material/block:")
+            except (AccessDenied, StoreError) as exc:
+                st.error(escape_markdown(str(exc)), icon=":material/block:")
             else:
                 st.session_state["restore_message"] = (
                     f"Import {record.id} ({record.project} {record.report_month}) är nu aktuell."
