@@ -27,8 +27,13 @@ from goals.toml_io import (
     read_goals,
 )
 from ingest.schema import REPORT_MONTH_FIELD
-from metrics.catalogue import compute_metrics
-from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
+from metrics.catalogue import compute_metrics, metric_counts
+from metrics.protection import (
+    SUPPRESSION_THRESHOLD,
+    ProtectedCounts,
+    hidden_metric,
+    protect_counts,
+)
 from store import Store
 from store.goal_store import Change, GoalStore
 
@@ -310,7 +315,7 @@ class _Evaluator:
         }
         stored = self.goal_store.statuses([g.id for g in goals]) if goals else []
         self.stored = {(r["goal_id"], r["report_month"]): r for r in stored}
-        self._protected: dict[tuple, dict[str, Any]] = {}
+        self._protected: dict[tuple, ProtectedCounts] = {}
 
     def month_cases(self, goal: Goal, month: str) -> pl.DataFrame:
         frame = self.snapshots[goal.project]
@@ -324,18 +329,20 @@ class _Evaluator:
         """
         if month is None or goal.metric is None or threshold <= 1:
             return {"hidden_reason": None, "denominator_hidden": False}
-        key = (goal.project, month, json.dumps(goal_to_row(goal)["filters"]), goal.metric)
+        key = (goal.project, month, json.dumps(goal_to_row(goal)["filters"]), threshold)
         if key not in self._protected:
             frame = self.snapshots[goal.project].filter(pl.col(REPORT_MONTH_FIELD) == month)
-            cases = _filtered(frame, goal)
             reference = frame if goal.filters else None
-            rows = protected_metrics(cases, [goal.metric], threshold=threshold, reference=reference)
-            row = rows.row(0, named=True) if rows.height else {}
-            self._protected[key] = {
-                "hidden_reason": row.get("hidden_reason"),
-                "denominator_hidden": bool(row) and row.get("denominator") is None,
-            }
-        return self._protected[key]
+            self._protected[key] = protect_counts(
+                _filtered(frame, goal), threshold=threshold, reference=reference
+            )
+        protected = self._protected[key]
+        _, denominator, _ = metric_counts(goal.metric)
+        return {
+            "hidden_reason": hidden_metric(goal.metric, (), protected, ()),
+            "denominator_hidden": denominator is not None
+            and protected.reason((), (), denominator) is not None,
+        }
 
     def fill_history(self, goals: list[Goal]) -> None:
         """Evaluate and store every month with a snapshot that has no stored status yet."""
@@ -459,24 +466,40 @@ def goal_statuses(
 
 
 def goal_history(
-    store: Store, project: str | None = None, *, suppress: int = SUPPRESSION_THRESHOLD
+    store: Store,
+    project: str | None = None,
+    *,
+    suppress: int = SUPPRESSION_THRESHOLD,
+    last: int | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each goal's stored monthly statuses, oldest first (months are stored on the way)."""
-    goals = list_goals(store, project)
-    evaluator = _Evaluator(store, goals)
-    evaluator.fill_history(goals)
-    history: dict[str, list[dict[str, Any]]] = {g.id: [] for g in goals}
+    """Each goal's stored monthly statuses, oldest first (months are stored on the way).
+
+    ``last`` keeps each goal's newest months only (what a page shows), so older months
+    are not protected for nothing.
+    """
+    goals = {g.id: g for g in list_goals(store, project)}
+    evaluator = _Evaluator(store, list(goals.values()))
+    evaluator.fill_history(list(goals.values()))
+    months: dict[str, list[tuple[str, dict]]] = {g: [] for g in goals}
     for (goal_id, month), row in sorted(evaluator.stored.items()):
-        if goal_id in history:
-            goal = next(g for g in goals if g.id == goal_id)
-            figures = _figures(
-                row["status"],
-                row["value"],
-                row["numerator"],
-                row["denominator"],
-                evaluator.protection(goal, month, suppress),
-            )
-            history[goal_id].append({"month": month, **figures})
+        if goal_id in months:
+            months[goal_id].append((month, row))
+    history: dict[str, list[dict[str, Any]]] = {}
+    for goal_id, rows in months.items():
+        kept = rows[-last:] if last else rows
+        history[goal_id] = [
+            {
+                "month": month,
+                **_figures(
+                    row["status"],
+                    row["value"],
+                    row["numerator"],
+                    row["denominator"],
+                    evaluator.protection(goals[goal_id], month, suppress),
+                ),
+            }
+            for month, row in kept
+        ]
     return history
 
 

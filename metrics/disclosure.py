@@ -106,6 +106,7 @@ def protect(
     *,
     frozen: Iterable[int] = (),
     already_hidden: Iterable[int] = (),
+    batches: Sequence[Sequence[int]] = (),
 ) -> Protection:
     """Hide the sensitive cells and as few others as needed so that none can be pinned.
 
@@ -118,32 +119,42 @@ def protect(
 
     ``windows`` maps each sensitive cell to the ranges it must not be pinned within.
     Cells in ``frozen`` keep their state (tables protected before, which other views show
-    as they are); ``already_hidden`` start hidden.
+    as they are); ``already_hidden`` start hidden. Each of ``batches`` (the cells of one
+    group) is first tried as one change taking all its small cells to 0 together.
     """
     primary = set(windows) | set(already_hidden)
     hidden = set(primary)
     unprotected: set[int] = set()
     if windows:
         program = _ChangeProgram(cells, {c for c in frozen if c not in hidden})
-        view: _System | None = None
+        done: set[tuple[int, tuple[int, int]]] = set()
+        # A small group (say an age group of 3) has many small counts: one change that
+        # empties them all at once frees each of them, for one program instead of many.
+        for batch in batches:
+            small = [c for c in batch if c in windows and any(lo == 1 for lo, _ in windows[c])]
+            if len(small) < 2:
+                continue
+            found = program.cheapest(dict.fromkeys(small, 0), hidden)
+            if found is not None:
+                hidden.update(found[1])
+                done.update((c, w) for c in small for w in windows[c] if w[0] == 1)
         for cell in sorted(windows, key=lambda c: (cells.values[c], c)):
             for low, high in windows[cell]:
-                if view is None:
-                    view = _System(cells, hidden)
-                if not _inside(view.interval(cell), [(low, high)]):
-                    continue  # what is hidden already lets it leave the window
-                options = [
-                    found
-                    for target in (low - 1, high + 1)
-                    if target >= 0 and (found := program.cheapest({cell: target}, hidden))
-                ]
-                if not options:
-                    unprotected.add(cell)
+                if (cell, (low, high)) in done:
                     continue
-                change = min(options, key=lambda found: found[0])[1]
-                if change - hidden:
-                    hidden.update(change)
-                    view = None
+                best = None
+                for target in (low - 1, high + 1):
+                    if target < 0:
+                        continue
+                    found = program.cheapest({cell: target}, hidden)
+                    if found is not None and (best is None or found[0] < best[0]):
+                        best = found
+                    if best is not None and best[0] <= _EPSILON:
+                        break  # already free through what is hidden
+                if best is None:
+                    unprotected.add(cell)
+                else:
+                    hidden.update(best[1])
     return Protection(
         primary=frozenset(primary),
         secondary=frozenset(hidden - primary),

@@ -226,6 +226,22 @@ def _not_shown(builder: _Builder, hidden: set[int]) -> set[int]:
     return extra
 
 
+def _small_groups(
+    builder: _Builder, threshold: int, tables: Sequence[Table] | None = None
+) -> list[list[int]]:
+    """The cells of each group with fewer participants than the threshold."""
+    values = builder.cells.values
+    groups: dict[tuple, list[int]] = {}
+    for (table, key, _), cell in builder.ids.items():
+        if tables is None or table in tables:
+            groups.setdefault((table, key), []).append(cell)
+    return [
+        cells
+        for (table, key), cells in groups.items()
+        if 1 <= values[builder.ids[(table, key, "_person")]] < threshold
+    ]
+
+
 def _windows(
     builder: _Builder,
     threshold: int,
@@ -278,7 +294,7 @@ def protect_counts(
             ref_builder.add_table(table, ref_tables[table])
         ref_values = {k: ref_builder.cells.values[i] for k, i in ref_builder.ids.items()}
     windows, reasons = _windows(builder, threshold, base_keys, ref_values)
-    result = protect(builder.cells, windows)
+    result = protect(builder.cells, windows, batches=_small_groups(builder, threshold))
     hidden = set(result.hidden)
     hidden |= _not_shown(builder, hidden)
     result = Protection(result.primary, frozenset(hidden - result.primary), result.unprotected)
@@ -293,6 +309,7 @@ def protect_counts(
             {**windows, **extra_windows},
             frozen=[builder.ids[k] for k in base_keys],
             already_hidden=hidden,
+            batches=_small_groups(builder, threshold, extra),
         )
         primary = result.primary | frozenset(extra_windows)
         hidden = set(combined.hidden)
@@ -430,20 +447,28 @@ def protect_detail(
     cells = LinkedCells()
     rows = [cells.add(v or 0) for v in frame[count].to_list()]
     frozen, already = [], []
+    # A count the linked set hides must not come back as the sum of its rows here: its
+    # rows are hidden with it, for the same reason.
+    forced: dict[int, str] = {}
     for name, members in sums:
         total_key: CellKey = ((), (), name)
         if total_key not in protected.values:
             continue
         total = cells.add(protected.values[total_key])
         frozen.append(total)
-        if protected.reasons.get(total_key):
-            already.append(total)
         chosen = frame.select(members.fill_null(False)).to_series().to_list()
-        cells.equal({total: 1.0, **{rows[i]: -1.0 for i, keep in enumerate(chosen) if keep}})
+        parts = [rows[i] for i, keep in enumerate(chosen) if keep]
+        cells.equal({total: 1.0, **{p: -1.0 for p in parts}})
+        if reason := protected.reasons.get(total_key):
+            already.append(total)
+            for part in parts:
+                forced.setdefault(part, reason)
     windows = {c: [(1, threshold - 1)] for c in rows if 1 <= cells.values[c] < threshold}
-    result = protect(cells, windows, frozen=frozen, already_hidden=already)
+    result = protect(cells, windows, frozen=frozen, already_hidden=[*already, *forced])
     reasons = [
-        (REASON_SMALL if c in windows else REASON_LINKED) if c in result.hidden else None
+        (REASON_SMALL if c in windows else forced.get(c, REASON_LINKED))
+        if c in result.hidden
+        else None
         for c in rows
     ]
     hidden = pl.Series("suppressed", [r is not None for r in reasons], dtype=pl.Boolean)

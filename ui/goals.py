@@ -67,7 +67,7 @@ def goal_view(store: Store) -> tuple[list[Goal], dict[str, dict], dict[str, list
     """Goals, their status now and their monthly history."""
     goals = list_goals(store)
     records = {r["id"]: r for r in goal_statuses(store)}
-    return goals, records, goal_history(store)
+    return goals, records, goal_history(store, last=HISTORY_MONTHS)
 
 
 def show_goal(goal: Goal, record: Mapping[str, Any], history: list[dict]) -> None:
