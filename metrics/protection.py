@@ -456,7 +456,7 @@ def protect_detail(
             continue
         total = cells.add(protected.values[total_key])
         frozen.append(total)
-        chosen = frame.select(members.fill_null(False)).to_series().to_list()
+        chosen = frame.with_columns(members.fill_null(False).alias("__in"))["__in"].to_list()
         parts = [rows[i] for i, keep in enumerate(chosen) if keep]
         cells.equal({total: 1.0, **{p: -1.0 for p in parts}})
         if reason := protected.reasons.get(total_key):
@@ -465,6 +465,10 @@ def protect_detail(
                 forced.setdefault(part, reason)
     windows = {c: [(1, threshold - 1)] for c in rows if 1 <= cells.values[c] < threshold}
     result = protect(cells, windows, frozen=frozen, already_hidden=[*already, *forced])
+    if result.unprotected:
+        # No change could free them: show none of the rows rather than a way in.
+        forced.update((c, REASON_LINKED) for c in rows if c not in forced)
+        result = Protection(result.primary, frozenset(rows) - result.primary)
     reasons = [
         (REASON_SMALL if c in windows else forced.get(c, REASON_LINKED))
         if c in result.hidden

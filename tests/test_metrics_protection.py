@@ -156,3 +156,42 @@ def test_every_linked_field_can_be_asked_for(field):
     data = random_cases(7, 2)
     frame = protected_metrics(data, by=[field])
     assert frame.height > 0
+
+
+def test_a_detail_table_does_not_give_back_a_count_the_filter_check_hid():
+    """Leaving out one ended participant: the outcome routes must not sum to the rest."""
+    from metrics.flows import outcome_breakdown
+    from metrics.protection import outcome_route_sums, protect_counts, protect_detail
+
+    everyone = random_cases(21, 3)
+    ended_ids = everyone.filter(pl.col("end_date").is_not_null())["case_id"]
+    left_out = everyone.filter(pl.col("case_id") != ended_ids[0])
+    protected = protect_counts(left_out, reference=everyone)
+    assert protected.reason((), (), "_ended") == "filter"
+    routes = protect_detail(outcome_breakdown(left_out), outcome_route_sums(), protected)
+    assert routes["suppressed"].all()
+    assert routes["count"].is_null().all()
+
+
+def test_detail_rows_of_visible_totals_protect_their_small_rows():
+    from metrics.flows import outcome_breakdown
+    from metrics.protection import outcome_route_sums, protect_counts, protect_detail
+
+    data = cases(
+        [ended(income_end="lon", aid_end="inget")] * 17
+        + [ended(income_end="studiemedel", aid_end="inget")] * 3
+        + [ended(income_end="sjukersattning", aid_end="helt")] * 9
+        + [ended(income_end="sjukersattning", aid_end="inget")] * 8
+    )
+    protected = protect_counts(data)
+    routes = protect_detail(outcome_breakdown(data), outcome_route_sums(), protected)
+    by_route = {
+        (r["outcome"], r["outcome_detail"], r["complementary_aid"]): r
+        for r in routes.iter_rows(named=True)
+    }
+    studies = by_route[("self_sufficient", "studies", None)]
+    assert studies["suppressed"] and studies["hidden_reason"] == "small"
+    # Work + studies = self-sufficient (20, shown): work must go too, as "dold".
+    work = by_route[("self_sufficient", "work", None)]
+    assert work["suppressed"] and work["hidden_reason"] == "linked"
+    assert not by_route[("sick_compensation", None, True)]["suppressed"]
