@@ -59,7 +59,6 @@ from ui.overview import (
 )
 from ui.trends import trend_table
 
-#: Counts from 1 to this minus one are shown as "<5", as on every page.
 #: The municipality comparison and the dumbbell look at activity, as the Kommuner page does.
 COMPARISON_METRIC = "share_active_end"
 TREND_METRICS: tuple[str, ...] = ("participants", "share_active_end")

@@ -6,6 +6,7 @@ import polars as pl
 
 from charts.numbers import format_count, format_share, hidden_text, suppressed_text
 from metrics.outcomes import OUTCOME_DETAIL_LABELS, OUTCOME_LABELS, OUTCOMES
+from metrics.protection import SUPPRESSION_THRESHOLD
 from metrics.suppression import suppress_small_counts
 from ui.kpi import metric_row
 
@@ -84,7 +85,7 @@ def changes_text(changes: dict) -> str:
 
     def n(key: str) -> str:
         value = changes.get(key, 0)
-        return suppressed_text() if 0 < value < 5 else format_count(value)
+        return suppressed_text() if 0 < value < SUPPRESSION_THRESHOLD else format_count(value)
 
     return (
         f"Från {changes['previous_month']} till {changes['current_month']}: "
