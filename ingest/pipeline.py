@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,13 +59,11 @@ def read_and_validate(
     # The name is shown wherever the outcome goes, so it is masked; personal data in it
     # refuses the file as it would in a cell.
     problems = guard.check_file_name(name) + outcome.problems
-    return ValidationOutcome(
-        guard.mask_value(name),
-        outcome.cases if not problems else None,
-        problems,
-        outcome.warnings,
-        outcome.preview,
-        outcome.rows_read,
+    return dataclasses.replace(
+        outcome,
+        file_name=guard.mask_value(name),
+        cases=outcome.cases if not problems else None,
+        problems=problems,
     )
 
 

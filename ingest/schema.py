@@ -270,7 +270,9 @@ _PERSONAL_PREFIXES: tuple[str, ...] = (
     "adress",
     "address",
     "phone",
-    "fodelse",
+    # A birth date or day, not a birth year (which a mapping turns into age at start).
+    "fodelsedat",
+    "fodelsedag",
 )
 _PERSONAL_SUFFIXES: tuple[str, ...] = (
     "personnummer",
