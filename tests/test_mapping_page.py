@@ -41,7 +41,8 @@ def _button(at: AppTest, label: str):
 
 
 def _texts(elements) -> str:
-    return " ".join(str(e.value) for e in elements)
+    """What the user reads: Markdown escapes removed."""
+    return " ".join(str(e.value) for e in elements).replace("\\", "")
 
 
 def _sheet(rows: list[list[object]], headers: list[str] = HEADERS) -> bytes:

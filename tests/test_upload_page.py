@@ -137,7 +137,7 @@ def test_a_file_name_with_an_identity_number_is_refused_and_shown_masked(page):
     at, store = page
     before = len(store.history())
     _upload(at, "850101-1236_bad_2019-03.csv", _csv(demo_snapshot(demo_cases(), "2019-12")))
-    assert any("850101-****_bad_2019-03.csv" in e.value for e in at.error)
+    assert any("850101-****_bad_2019-03.csv" in e.value.replace("\\", "") for e in at.error)
     assert "1236" not in _everything_shown(at)
     assert not [b for b in at.button if b.label == "Importera"]
     assert len(store.history()) == before
