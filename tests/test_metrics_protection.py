@@ -195,3 +195,15 @@ def test_detail_rows_of_visible_totals_protect_their_small_rows():
     work = by_route[("self_sufficient", "work", None)]
     assert work["suppressed"] and work["hidden_reason"] == "linked"
     assert not by_route[("sick_compensation", None, True)]["suppressed"]
+
+
+def test_every_number_shown_is_the_computed_one():
+    """Protection hides; it never changes a number it shows."""
+    data = random_cases(13, 4)
+    for by in VIEWS:
+        shown = protected_metrics(data, by=by)
+        truth = compute_metrics(data, by=by)
+        assert shown.drop("hidden_reason", "suppressed").columns == truth.drop("suppressed").columns
+        for column in ("value", "numerator", "denominator", "ci_low", "ci_high"):
+            pairs = zip(shown[column].to_list(), truth[column].to_list(), strict=True)
+            assert all(s is None or s == t for s, t in pairs), (by, column)
