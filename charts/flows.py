@@ -17,7 +17,14 @@ from charts.layout import (
     label_with_n,
     new_figure,
 )
-from charts.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
+from charts.numbers import (
+    LINKED_TEXT,
+    SUPPRESSION_THRESHOLD,
+    format_count,
+    format_share,
+    hidden_text,
+    suppressed_text,
+)
 from charts.palette import NEUTRAL_DARK, SERIES_COLOURS, hex_to_rgba
 from ingest.schema import CODE_LABELS, FIELDS_BY_NAME, STEPS
 
@@ -97,11 +104,20 @@ def sankey(
     )
     notes = ["Bredden på varje flöde är antalet deltagare; håll muspekaren över för andel."]
     if not hidden.is_empty():
+        reasons = column_or_none(hidden, "hidden_reason")
         names = [f"{s} → {t}" for s, t in hidden.select("source", "target").iter_rows()]
-        notes.append(
-            f"Flöden med färre än {threshold} deltagare ({suppressed_text(threshold)}) "
-            f"visas inte: {', '.join(names)}."
-        )
+        small = [n for n, r in zip(names, reasons, strict=True) if hidden_text(r) != LINKED_TEXT]
+        linked = [n for n, r in zip(names, reasons, strict=True) if hidden_text(r) == LINKED_TEXT]
+        if small:
+            notes.append(
+                f"Flöden med färre än {threshold} deltagare ({suppressed_text(threshold)}) "
+                f"visas inte: {', '.join(small)}."
+            )
+        if linked:
+            notes.append(
+                f"Dolda för att inga små tal ska kunna räknas fram ({LINKED_TEXT}; de kan vara "
+                f"stora): {', '.join(linked)}."
+            )
     return finish_figure(
         fig, title, font_size=font_size, notes=notes, plot_height=420, axis_lines=1
     )
@@ -152,10 +168,15 @@ def step_matrix_heatmap(
     steps = list(labels)
     hidden_flags = [bool(v) for v in column_or_none(data, "suppressed")]
     cells: dict[tuple[int, int], int | None] = {}
-    for (start, end, count), is_hidden in zip(
-        data.select("step_start", "step_end", "count").iter_rows(), hidden_flags, strict=True
+    reasons: dict[tuple[int, int], str | None] = {}
+    for (start, end, count), is_hidden, reason in zip(
+        data.select("step_start", "step_end", "count").iter_rows(),
+        hidden_flags,
+        column_or_none(data, "hidden_reason"),
+        strict=True,
     ):
         cells[(int(start), int(end))] = None if is_hidden else count
+        reasons[(int(start), int(end))] = reason
 
     z: list[list[int | None]] = []
     text: list[list[str]] = []
@@ -166,7 +187,10 @@ def step_matrix_heatmap(
         row_total = sum(c for c in row_cells if c is not None)
         z.append(row_cells)
         text.append(
-            [suppressed_text(threshold) if c is None else format_count(c) for c in row_cells]
+            [
+                hidden_text(reasons.get((start, end)), threshold) if c is None else format_count(c)
+                for end, c in zip(steps, row_cells, strict=True)
+            ]
         )
         row_hover = []
         for end, count in zip(steps, row_cells, strict=True):
@@ -176,7 +200,8 @@ def step_matrix_heatmap(
                 _movement(start, end),
             ]
             if count is None:
-                lines.append(f"{suppressed_text(threshold)} deltagare (visas inte)")
+                text_hidden = hidden_text(reasons.get((start, end)), threshold)
+                lines.append(f"{text_hidden} deltagare (visas inte)")
             else:
                 share = (
                     f" ({format_share(count / row_total)} av dem som började på steg {start})"
@@ -232,6 +257,11 @@ def step_matrix_heatmap(
         notes.append(
             f"{suppressed_text(threshold)} = färre än {threshold} deltagare; antalet visas inte."
         )
+        if any(hidden_text(r) == LINKED_TEXT for r in reasons.values()):
+            notes.append(
+                f"{LINKED_TEXT} = dolt för att inget litet tal ska kunna räknas fram; kan vara "
+                "stort."
+            )
     return finish_figure(
         fig,
         title,

@@ -9,7 +9,14 @@ import plotly.graph_objects as go
 import polars as pl
 
 from charts.layout import DEFAULT_FONT_SIZE, as_frame, empty_figure, finish_figure, new_figure
-from charts.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
+from charts.numbers import (
+    LINKED_TEXT,
+    SUPPRESSION_THRESHOLD,
+    format_count,
+    format_share,
+    hidden_text,
+    suppressed_text,
+)
 from charts.palette import NEUTRAL_DARK, OUTCOME_COLOURS, SERIES_COLOURS
 
 COMPLEMENTARY_LABELS: dict[bool, str] = {
@@ -64,7 +71,7 @@ def outcome_bars(
     if data.is_empty():
         return empty_figure(title, font_size=font_size)
 
-    for column in ("outcome_detail", "complementary_aid", "suppressed"):
+    for column in ("outcome_detail", "complementary_aid", "suppressed", "hidden_reason"):
         if column not in data.columns:
             data = data.with_columns(pl.lit(None).alias(column))
     data = data.with_columns(
@@ -83,19 +90,23 @@ def outcome_bars(
 
     fig = new_figure()
     bar_labels = [labels.get(o, o) for o in outcomes]
-    totals: list[tuple[str, int, bool, bool]] = []  # label, known sum, any hidden, all hidden
+    # label, known sum, any hidden, all hidden, the text for what is hidden
+    totals: list[tuple[str, int, bool, bool, str]] = []
     segments: dict[str, dict[str, Any]] = {}
     for outcome, bar_label in zip(outcomes, bar_labels, strict=True):
         rows = data.filter(pl.col("outcome") == outcome)
         counts = rows.get_column("count").to_list()
         known = sum(c for c in counts if c is not None)
         any_hidden = any(c is None for c in counts)
-        totals.append((bar_label, known, any_hidden, all(c is None for c in counts)))
+        marker = _hidden_marker(rows.get_column("hidden_reason").to_list(), counts, threshold)
+        totals.append((bar_label, known, any_hidden, all(c is None for c in counts), marker))
         grouped: dict[str | None, list[int | None]] = {}
-        for det, comp, count in rows.select(
-            "outcome_detail", "complementary_aid", "count"
+        markers: dict[str | None, list[str | None]] = {}
+        for det, comp, count, reason in rows.select(
+            "outcome_detail", "complementary_aid", "count", "hidden_reason"
         ).iter_rows():
             grouped.setdefault(_segment(det, comp, sub_labels), []).append(count)
+            markers.setdefault(_segment(det, comp, sub_labels), []).append(reason)
         for position, (segment, seg_counts) in enumerate(grouped.items()):
             key = f"{outcome}:{segment}"
             hidden = any(c is None for c in seg_counts)
@@ -105,6 +116,7 @@ def outcome_bars(
                 "bar": bar_label,
                 "name": bar_label if segment is None else f"{bar_label}: {segment}",
                 "count": count,
+                "marker": _hidden_marker(markers[segment], seg_counts, threshold),
                 "pattern": _PATTERNS[position % len(_PATTERNS)],
             }
 
@@ -112,7 +124,7 @@ def outcome_bars(
         for index, seg in enumerate(segments.values()):
             colour = OUTCOME_COLOURS.get(seg["outcome"], SERIES_COLOURS[index % 8])
             count = seg["count"]
-            text = suppressed_text(threshold) if count is None else format_count(count)
+            text = seg["marker"] if count is None else format_count(count)
             hover = f"<b>{seg['name']}</b><br>{text} deltagare"
             if count is not None:
                 hover += share_text(count, " av avslutade")
@@ -138,11 +150,11 @@ def outcome_bars(
         fig.update_layout(barmode="stack")
     bar_text: list[str] = []
     bar_hover: list[str] = []
-    for label, known, any_hidden, all_hidden in totals:
+    for label, known, any_hidden, all_hidden, marker in totals:
         if all_hidden:
-            count_text, share = suppressed_text(threshold), ""
+            count_text, share = marker, ""
         elif any_hidden:
-            count_text, share = f"{format_count(known)} + {suppressed_text(threshold)}", ""
+            count_text, share = f"{format_count(known)} + {marker}", ""
         else:
             count_text, share = format_count(known), share_text(known)
         bar_text.append(count_text + share)
@@ -151,7 +163,7 @@ def outcome_bars(
             + (share_text(known, " av avslutade") if share else "")
         )
     if detail:
-        for (label, known, _, _), text in zip(totals, bar_text, strict=True):
+        for (label, known, *_), text in zip(totals, bar_text, strict=True):
             fig.add_annotation(
                 x=known,
                 y=label,
@@ -191,9 +203,13 @@ def outcome_bars(
         categoryarray=bar_labels,
     )
     notes = [f"Andelar av {format_count(base)} avslutade deltagare."] if base else []
-    if any(t[2] for t in totals):
+    if any(t[2] and t[4] != LINKED_TEXT for t in totals):
         notes.append(
             f"{suppressed_text(threshold)} = färre än {threshold} deltagare; antalet visas inte."
+        )
+    if any(t[2] and t[4] == LINKED_TEXT for t in totals):
+        notes.append(
+            f"{LINKED_TEXT} = dolt för att inget litet tal ska kunna räknas fram; kan vara stort."
         )
     fig = finish_figure(
         fig,
@@ -208,3 +224,11 @@ def outcome_bars(
             legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "traceorder": "normal"}
         )
     return fig
+
+
+def _hidden_marker(reasons: list[str | None], counts: list[int | None], threshold: int) -> str:
+    """ "<5" when only small counts are hidden, "dold" when any hidden one may be large."""
+    hidden = [r for r, c in zip(reasons, counts, strict=True) if c is None]
+    if any(hidden_text(r) == LINKED_TEXT for r in hidden):
+        return LINKED_TEXT
+    return suppressed_text(threshold)
