@@ -150,9 +150,21 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+#: Key of the PostgreSQL advisory lock that lets one process at a time migrate.
+_MIGRATION_LOCK = 0x4C41_4753_4D49_47  # "LAGSMIG"
+
+
 def upgrade(engine: sa.Engine) -> None:
-    """Apply every migration not yet applied (nothing happens when the schema is current)."""
+    """Apply every migration not yet applied (nothing happens when the schema is current).
+
+    Two processes opening a new PostgreSQL database at once would both create the tables;
+    the advisory lock makes the second wait and then find the schema current.
+    """
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
         command.upgrade(alembic_config(connection), "head")
 
 
