@@ -7,7 +7,6 @@ import polars as pl
 from charts.numbers import format_count, format_share, hidden_text, suppressed_text
 from metrics.outcomes import OUTCOME_DETAIL_LABELS, OUTCOME_LABELS, OUTCOMES
 from metrics.protection import SUPPRESSION_THRESHOLD
-from metrics.suppression import suppress_small_counts
 from ui.kpi import metric_row
 
 OVERVIEW_METRICS: tuple[str, ...] = (
@@ -41,15 +40,6 @@ def participants_sentence(totals: pl.DataFrame) -> str:
 def ended_count(totals: pl.DataFrame) -> int | None:
     row = metric_row(totals, "participants_ended")
     return None if row is None or row.get("value") is None else int(row["value"])
-
-
-def suppress_counts(frame: pl.DataFrame) -> pl.DataFrame:
-    """Suppress a plain count frame (a `count` column) as a one-level breakdown."""
-    if frame.height == 0:
-        return frame
-    as_metric = frame.rename({"count": "numerator"}).with_columns(metric=pl.lit("count"))
-    hidden = suppress_small_counts(as_metric)
-    return hidden.drop("metric").rename({"numerator": "count"})
 
 
 def outcome_table(outcomes: pl.DataFrame, ended_total: int | None) -> pl.DataFrame:

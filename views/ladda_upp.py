@@ -92,34 +92,26 @@ if upload is not None:
                 st.success(escape_markdown(result.outcome.message), icon=":material/check_circle:")
             elif result.outcome.status == "duplicate":
                 st.info(escape_markdown(result.outcome.message), icon=":material/info:")
-            elif result.outcome.status == "needs_new_project":
+            elif result.outcome.status in ("needs_new_project", "needs_confirmation"):
                 st.warning(escape_markdown(result.outcome.message), icon=":material/warning:")
-                confirm = st.checkbox("Det är en ny insats, inget felstavat namn")
-                if st.button("Importera som ny insats", disabled=not confirm):
+                replacing = result.outcome.status == "needs_confirmation"
+                confirm = st.checkbox(
+                    "Jag vill ersätta den befintliga månaden"
+                    if replacing
+                    else "Det är en ny insats, inget felstavat namn"
+                )
+                if st.button(
+                    "Ersätt" if replacing else "Importera som ny insats", disabled=not confirm
+                ):
                     st.session_state["upload_result"] = run_import(
                         store,
                         data,
                         checked,
                         upload.name,
                         month or None,
-                        replace=False,
+                        replace=replacing,
                         user=user,
-                        new_project=True,
-                    )
-                    st.rerun()
-            elif result.outcome.status == "needs_confirmation":
-                st.warning(escape_markdown(result.outcome.message), icon=":material/warning:")
-                confirm = st.checkbox("Jag vill ersätta den befintliga månaden")
-                if st.button("Ersätt", disabled=not confirm):
-                    st.session_state["upload_result"] = run_import(
-                        store,
-                        data,
-                        checked,
-                        upload.name,
-                        month or None,
-                        replace=True,
-                        user=user,
-                        new_project=result.new_project,
+                        new_project=result.new_project if replacing else True,
                     )
                     st.rerun()
             else:
