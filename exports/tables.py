@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_PATTERN = r"^[=+\-@\t\r]"
 
 #: Excel's limits on a sheet name: these characters are refused, at most 31 characters,
@@ -28,7 +28,7 @@ DEFAULT_SHEET = "Data"
 
 def neutralise_text(value: str) -> str:
     """One text cell made inert: an apostrophe before a formula start."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:

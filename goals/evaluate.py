@@ -31,11 +31,6 @@ class Evaluation:
         return STATUS_LABELS[self.status]
 
 
-def status_label(status: str) -> str:
-    """The Swedish word of a status id: ``"green"`` -> ``"Uppfyllt"``."""
-    return STATUS_LABELS[status]
-
-
 def measured_status(direction: str, target: Threshold, yellow: Threshold, value: float) -> str:
     """Green at or beyond the target, yellow at or beyond the yellow threshold, else red."""
     if direction == "higher":

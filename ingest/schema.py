@@ -174,15 +174,6 @@ BREAKDOWN_FIELDS: dict[str, str] = {
     "rapportmanad": "report_month",
 }
 BREAKDOWN_HEADERS: dict[str, str] = {v: k for k, v in BREAKDOWN_FIELDS.items()}
-BREAKDOWN_LABELS: dict[str, str] = {
-    "municipality": "Kommun",
-    "district": "Stadsdel",
-    "gender": "Kön",
-    "age_group": "Åldersgrupp",
-    "born_abroad": "Utrikes född",
-    "project": "Insats",
-    "report_month": "Rapportmånad",
-}
 
 #: Column names that reveal personal data, Swedish and English, long and short; compared
 #: after ``normalize_header``, with the whole header and with each word of it.

@@ -16,7 +16,6 @@ OUTCOME_LABELS: dict[str, str] = {
 }
 
 #: Sub-categories of self-sufficiency.
-OUTCOME_DETAILS: tuple[str, ...] = ("work", "studies", "other_income")
 OUTCOME_DETAIL_LABELS: dict[str, str] = {
     "work": "Arbete",
     "studies": "Studier",

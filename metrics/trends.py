@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from ingest.schema import REPORT_MONTH_FIELD
-from metrics.catalogue import compute_metrics
 from metrics.outcomes import with_outcome
 
 PARTICIPATION_KEY: tuple[str, ...] = ("project", "case_id", "start_date")
-
-
-def metric_trend(
-    snapshots: pl.LazyFrame | pl.DataFrame, metric_id: str, by: Sequence[str] = ()
-) -> pl.DataFrame:
-    """One metric per report month (and per ``by`` group), oldest month first."""
-    keys = [REPORT_MONTH_FIELD, *[b for b in by if b != REPORT_MONTH_FIELD]]
-    frame = compute_metrics(snapshots, [metric_id], by=keys)
-    return frame.sort(keys, nulls_last=True, maintain_order=True)
 
 
 def changes_since_last_month(snapshots: pl.LazyFrame | pl.DataFrame) -> dict[str, Any]:

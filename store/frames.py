@@ -7,9 +7,6 @@ import polars as pl
 from ingest import schema
 from store.tables import ROW_NUMBER
 
-#: What ``cases`` holds besides the canonical columns, in table order.
-KEY_DTYPES: dict[str, pl.DataType] = {"import_id": pl.Int64(), ROW_NUMBER: pl.Int64()}
-
 
 def canonical_cases(cases: pl.DataFrame) -> pl.DataFrame:
     """The canonical columns in schema order and dtypes; anything else is left behind."""

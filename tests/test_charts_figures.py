@@ -6,16 +6,11 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from charts.figures import (
-    EMPTY_TEXT,
-    dumbbell,
-    funnel_plot,
-    interval_bars,
-    outcome_bars,
-    sankey,
-    step_matrix_heatmap,
-    trend_lines,
-)
+from charts.comparison import dumbbell, funnel_plot, interval_bars
+from charts.flows import sankey, step_matrix_heatmap
+from charts.layout import EMPTY_TEXT
+from charts.outcome_bars import outcome_bars
+from charts.trends import trend_lines
 
 
 def _comparison() -> pl.DataFrame:
@@ -440,7 +435,6 @@ def test_lazy_frames_are_accepted() -> None:
 
 
 def test_sankey_takes_fixed_colours_for_named_nodes():
-    from charts.figures import sankey
 
     flows = pl.DataFrame(
         {"source": ["Bistånd", "Bistånd"], "target": ["Självförsörjande", "Okänt"], "count": [8, 6]}

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 
 from metrics.selection import apply_filters, latest_snapshot
-from metrics.trends import changes_since_last_month, metric_trend
+from metrics.trends import changes_since_last_month
 from tests.metrics_factory import cases, ended, repeat
 
 
@@ -60,17 +60,6 @@ def test_apply_filters():
     assert count(start_to=date(2023, 12, 31)) == 1
     assert count(start_from=date(2024, 1, 1), start_to=date(2024, 1, 1)) == 2
     assert count(genders=[]) == 0
-
-
-def test_metric_trend_by_month_and_group():
-    trend = metric_trend(snapshots(), "participants")
-    assert trend.select("report_month", "numerator").rows() == [("2024-01", 5), ("2024-02", 4)]
-    by_project = metric_trend(snapshots(), "participants_ended", by=["project"])
-    assert by_project.select("report_month", "project", "numerator").rows() == [
-        ("2024-01", "Kaosam", 0),
-        ("2024-01", "SAMRE", 1),
-        ("2024-02", "SAMRE", 2),
-    ]
 
 
 def test_changes_since_last_month():
