@@ -25,199 +25,263 @@ from metrics.outcomes import (
 MetricKind = Literal["count", "share", "median", "difference"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Metric:
-    """One metric as users see it: Swedish label, one-sentence definition, its parts."""
+    """One metric as users see it (Swedish label, one-sentence definition, the names of its
+    numerator and denominator) and the counts it is computed from.
+
+    Exactly one computation part is given, the one its ``kind`` names. Parts name per-row
+    flags (see :func:`count_flags`), summed per group:
+
+    - ``count``: the flag counted;
+    - ``share``: (numerator flag, denominator flag);
+    - ``median``: the column whose median is taken (``_days``: days in the insats);
+    - ``difference``: (end flag, start flag, denominator flag), in percentage points.
+    """
 
     id: str
     label: str
     definition: str
-    numerator: str
-    denominator: str
     kind: MetricKind
     unit: str
+    numerator: str = ""
+    denominator: str = ""
+    count: str | None = None
+    share: tuple[str, str] | None = None
+    median: str | None = None
+    difference: tuple[str, str, str] | None = None
+
+    def __post_init__(self) -> None:
+        parts = {
+            "count": self.count,
+            "share": self.share,
+            "median": self.median,
+            "difference": self.difference,
+        }
+        given = [kind for kind, part in parts.items() if part is not None]
+        if given != [self.kind]:
+            raise ValueError(
+                f"Måttet {self.id} av typen {self.kind} ska ha just delen {self.kind}= "
+                f"(angivna: {', '.join(given) or 'inga'})"
+            )
 
 
 _ENDED_BOTH_ACTIVE = "Avslutade deltagare med känd aktivitet både vid start och avslut"
 
 _METRICS: tuple[Metric, ...] = (
     Metric(
-        "participants",
-        "Deltagare",
-        "Antal deltagaruppdrag (en person i en insats), utan felregistreringar och anonyma.",
-        "Deltagare",
-        "",
-        "count",
-        "antal",
+        id="participants",
+        label="Deltagare",
+        definition=(
+            "Antal deltagaruppdrag (en person i en insats), utan felregistreringar och anonyma."
+        ),
+        numerator="Deltagare",
+        kind="count",
+        unit="antal",
+        count="_person",
     ),
     Metric(
-        "participants_anonymous",
-        "Anonyma deltagare",
-        "Antal deltagare registrerade utan personuppgifter; de räknas men ingår i ingen "
-        "uppdelning.",
-        "Anonyma deltagare",
-        "",
-        "count",
-        "antal",
+        id="participants_anonymous",
+        label="Anonyma deltagare",
+        definition=(
+            "Antal deltagare registrerade utan personuppgifter; de räknas men ingår i ingen "
+            "uppdelning."
+        ),
+        numerator="Anonyma deltagare",
+        kind="count",
+        unit="antal",
+        count="_anonymous",
     ),
     Metric(
-        "participants_ongoing",
-        "Pågående deltagare",
-        "Antal deltagare utan slutdatum.",
-        "Pågående deltagare",
-        "",
-        "count",
-        "antal",
+        id="participants_ongoing",
+        label="Pågående deltagare",
+        definition="Antal deltagare utan slutdatum.",
+        numerator="Pågående deltagare",
+        kind="count",
+        unit="antal",
+        count="_ongoing",
     ),
     Metric(
-        "participants_ended",
-        "Avslutade deltagare",
-        "Antal deltagare med slutdatum.",
-        "Avslutade deltagare",
-        "",
-        "count",
-        "antal",
+        id="participants_ended",
+        label="Avslutade deltagare",
+        definition="Antal deltagare med slutdatum.",
+        numerator="Avslutade deltagare",
+        kind="count",
+        unit="antal",
+        count="_ended",
     ),
     Metric(
-        "share_women",
-        "Andel kvinnor",
-        "Andel kvinnor bland deltagare med känt kön.",
-        "Kvinnor",
-        "Deltagare med känt kön",
-        "share",
-        "andel",
+        id="share_women",
+        label="Andel kvinnor",
+        definition="Andel kvinnor bland deltagare med känt kön.",
+        numerator="Kvinnor",
+        denominator="Deltagare med känt kön",
+        kind="share",
+        unit="andel",
+        share=("_women", "_gender_known"),
     ),
     Metric(
-        "share_born_abroad",
-        "Andel utrikes födda",
-        "Andel utrikes födda bland deltagare där uppgiften är känd.",
-        "Utrikes födda",
-        "Deltagare med känd uppgift om födelseland",
-        "share",
-        "andel",
+        id="share_born_abroad",
+        label="Andel utrikes födda",
+        definition="Andel utrikes födda bland deltagare där uppgiften är känd.",
+        numerator="Utrikes födda",
+        denominator="Deltagare med känd uppgift om födelseland",
+        kind="share",
+        unit="andel",
+        share=("_abroad", "_abroad_known"),
     ),
     Metric(
-        "median_months_on_aid",
-        "Månader med bistånd före start (median)",
-        "Medianen av antalet månader med ekonomiskt bistånd före start.",
-        "",
-        "Deltagare med känt antal månader",
-        "median",
-        "månader",
+        id="median_months_on_aid",
+        label="Månader med bistånd före start (median)",
+        definition="Medianen av antalet månader med ekonomiskt bistånd före start.",
+        denominator="Deltagare med känt antal månader",
+        kind="median",
+        unit="månader",
+        median="months_on_aid",
     ),
     Metric(
-        "median_days_in_project",
-        "Dagar i insatsen (median)",
-        "Medianen av antalet dagar från startdatum till slutdatum för avslutade deltagare.",
-        "",
-        "Avslutade deltagare",
-        "median",
-        "dagar",
+        id="median_days_in_project",
+        label="Dagar i insatsen (median)",
+        definition=(
+            "Medianen av antalet dagar från startdatum till slutdatum för avslutade deltagare."
+        ),
+        denominator="Avslutade deltagare",
+        kind="median",
+        unit="dagar",
+        median="_days",
     ),
     Metric(
-        "share_joint_plan",
-        "Andel med gemensam planering",
-        "Andel deltagare med gemensam planering (även SIP-plan) bland dem där uppgiften är känd.",
-        "Deltagare med gemensam planering",
-        "Deltagare med känd uppgift om planering",
-        "share",
-        "andel",
+        id="share_joint_plan",
+        label="Andel med gemensam planering",
+        definition=(
+            "Andel deltagare med gemensam planering (även SIP-plan) bland dem där uppgiften "
+            "är känd."
+        ),
+        numerator="Deltagare med gemensam planering",
+        denominator="Deltagare med känd uppgift om planering",
+        kind="share",
+        unit="andel",
+        share=("_plan", "_plan_known"),
     ),
     Metric(
-        "share_with_sip",
-        "Andel med SIP-möte",
-        "Andel deltagare med minst ett SIP-möte bland dem med känt antal möten.",
-        "Deltagare med minst ett SIP-möte",
-        "Deltagare med känt antal SIP-möten",
-        "share",
-        "andel",
+        id="share_with_sip",
+        label="Andel med SIP-möte",
+        definition="Andel deltagare med minst ett SIP-möte bland dem med känt antal möten.",
+        numerator="Deltagare med minst ett SIP-möte",
+        denominator="Deltagare med känt antal SIP-möten",
+        kind="share",
+        unit="andel",
+        share=("_sip", "_sip_known"),
     ),
     Metric(
-        "share_active_start",
-        "I aktivitet vid start",
-        "Andel i aktivitet vid start bland avslutade med känd aktivitet vid både start och avslut.",
-        "I aktivitet vid start",
-        _ENDED_BOTH_ACTIVE,
-        "share",
-        "andel",
+        id="share_active_start",
+        label="I aktivitet vid start",
+        definition=(
+            "Andel i aktivitet vid start bland avslutade med känd aktivitet vid både start "
+            "och avslut."
+        ),
+        numerator="I aktivitet vid start",
+        denominator=_ENDED_BOTH_ACTIVE,
+        kind="share",
+        unit="andel",
+        share=("_active_start", "_both_active"),
     ),
     Metric(
-        "share_active_end",
-        "I aktivitet vid avslut",
-        "Andel i aktivitet vid avslut bland avslutade med känd aktivitet vid både start och "
-        "avslut.",
-        "I aktivitet vid avslut",
-        _ENDED_BOTH_ACTIVE,
-        "share",
-        "andel",
+        id="share_active_end",
+        label="I aktivitet vid avslut",
+        definition=(
+            "Andel i aktivitet vid avslut bland avslutade med känd aktivitet vid både start "
+            "och avslut."
+        ),
+        numerator="I aktivitet vid avslut",
+        denominator=_ENDED_BOTH_ACTIVE,
+        kind="share",
+        unit="andel",
+        share=("_active_end", "_both_active"),
     ),
     Metric(
-        "activity_change_pp",
-        "Förändring av andel i aktivitet",
-        "Andel i aktivitet vid avslut minus andel i aktivitet vid start, i procentenheter, "
-        "bland avslutade med båda uppgifterna kända.",
-        "",
-        _ENDED_BOTH_ACTIVE,
-        "difference",
-        "procentenheter",
+        id="activity_change_pp",
+        label="Förändring av andel i aktivitet",
+        definition=(
+            "Andel i aktivitet vid avslut minus andel i aktivitet vid start, i "
+            "procentenheter, bland avslutade med båda uppgifterna kända."
+        ),
+        denominator=_ENDED_BOTH_ACTIVE,
+        kind="difference",
+        unit="procentenheter",
+        difference=("_active_end", "_active_start", "_both_active"),
     ),
     Metric(
-        "share_step_up",
-        "Andel som gått upp minst ett steg",
-        "Andel avslutade med högre steg vid avslut än vid start, bland avslutade med båda "
-        "stegen kända.",
-        "Avslutade med högre steg vid avslut",
-        "Avslutade deltagare med känt steg vid både start och avslut",
-        "share",
-        "andel",
+        id="share_step_up",
+        label="Andel som gått upp minst ett steg",
+        definition=(
+            "Andel avslutade med högre steg vid avslut än vid start, bland avslutade med "
+            "båda stegen kända."
+        ),
+        numerator="Avslutade med högre steg vid avslut",
+        denominator="Avslutade deltagare med känt steg vid både start och avslut",
+        kind="share",
+        unit="andel",
+        share=("_step_up", "_both_steps"),
     ),
     Metric(
-        "outcome_self_sufficient",
-        "Självförsörjande",
-        "Andel av avslutade som lämnade utan ekonomiskt bistånd och inte till sjuk- eller "
-        "aktivitetsersättning.",
-        "Självförsörjande vid avslut",
-        "Avslutade deltagare",
-        "share",
-        "andel",
+        id="outcome_self_sufficient",
+        label="Självförsörjande",
+        definition=(
+            "Andel av avslutade som lämnade utan ekonomiskt bistånd och inte till sjuk- eller "
+            "aktivitetsersättning."
+        ),
+        numerator="Självförsörjande vid avslut",
+        denominator="Avslutade deltagare",
+        kind="share",
+        unit="andel",
+        share=("_self_sufficient", "_ended"),
     ),
     Metric(
-        "outcome_sick_compensation",
-        "Sjuk- eller aktivitetsersättning",
-        "Andel av avslutade som lämnade till sjuk- eller aktivitetsersättning, med eller utan "
-        "kompletterande bistånd.",
-        "Avslutade till sjuk- eller aktivitetsersättning",
-        "Avslutade deltagare",
-        "share",
-        "andel",
+        id="outcome_sick_compensation",
+        label="Sjuk- eller aktivitetsersättning",
+        definition=(
+            "Andel av avslutade som lämnade till sjuk- eller aktivitetsersättning, med eller "
+            "utan kompletterande bistånd."
+        ),
+        numerator="Avslutade till sjuk- eller aktivitetsersättning",
+        denominator="Avslutade deltagare",
+        kind="share",
+        unit="andel",
+        share=("_sick_compensation", "_ended"),
     ),
     Metric(
-        "outcome_continued_aid",
-        "Fortsatt ekonomiskt bistånd",
-        "Andel av avslutade som har helt eller delvis ekonomiskt bistånd vid avslut, utan "
-        "sjuk- eller aktivitetsersättning.",
-        "Avslutade med fortsatt bistånd",
-        "Avslutade deltagare",
-        "share",
-        "andel",
+        id="outcome_continued_aid",
+        label="Fortsatt ekonomiskt bistånd",
+        definition=(
+            "Andel av avslutade som har helt eller delvis ekonomiskt bistånd vid avslut, utan "
+            "sjuk- eller aktivitetsersättning."
+        ),
+        numerator="Avslutade med fortsatt bistånd",
+        denominator="Avslutade deltagare",
+        kind="share",
+        unit="andel",
+        share=("_continued_aid", "_ended"),
     ),
     Metric(
-        "outcome_unknown",
-        "Okänt utfall",
-        "Andel av avslutade där försörjningen vid avslut inte går att avgöra.",
-        "Avslutade med okänt utfall",
-        "Avslutade deltagare",
-        "share",
-        "andel",
+        id="outcome_unknown",
+        label="Okänt utfall",
+        definition="Andel av avslutade där försörjningen vid avslut inte går att avgöra.",
+        numerator="Avslutade med okänt utfall",
+        denominator="Avslutade deltagare",
+        kind="share",
+        unit="andel",
+        share=("_unknown", "_ended"),
     ),
     Metric(
-        "share_exit_work_or_studies",
-        "Till arbete eller studier",
-        "Andel av avslutade som blev självförsörjande genom arbete eller studier.",
-        "Självförsörjande genom arbete eller studier",
-        "Avslutade deltagare",
-        "share",
-        "andel",
+        id="share_exit_work_or_studies",
+        label="Till arbete eller studier",
+        definition="Andel av avslutade som blev självförsörjande genom arbete eller studier.",
+        numerator="Självförsörjande genom arbete eller studier",
+        denominator="Avslutade deltagare",
+        kind="share",
+        unit="andel",
+        share=("_work_or_studies", "_ended"),
     ),
 )
 
@@ -276,30 +340,12 @@ def _row_flags() -> dict[str, pl.Expr]:
     }
 
 
-# metric id -> (numerator flag, denominator flag); for counts the denominator is None.
-_COUNT_PARTS: dict[str, str] = {
-    "participants": "_person",
-    "participants_anonymous": "_anonymous",
-    "participants_ongoing": "_ongoing",
-    "participants_ended": "_ended",
-}
-_SHARE_PARTS: dict[str, tuple[str, str]] = {
-    "share_women": ("_women", "_gender_known"),
-    "share_born_abroad": ("_abroad", "_abroad_known"),
-    "share_joint_plan": ("_plan", "_plan_known"),
-    "share_with_sip": ("_sip", "_sip_known"),
-    "share_active_start": ("_active_start", "_both_active"),
-    "share_active_end": ("_active_end", "_both_active"),
-    "share_step_up": ("_step_up", "_both_steps"),
-    **{f"outcome_{o}": (f"_{o}", "_ended") for o in OUTCOMES},
-    "share_exit_work_or_studies": ("_work_or_studies", "_ended"),
-}
-_MEDIAN_PARTS: dict[str, str] = {
-    "median_months_on_aid": "months_on_aid",
-    "median_days_in_project": "_days",
-}
+# The parts of each metric by id, read from the catalogue.
+_COUNT_PARTS: dict[str, str] = {m.id: m.count for m in _METRICS if m.count is not None}
+_SHARE_PARTS: dict[str, tuple[str, str]] = {m.id: m.share for m in _METRICS if m.share is not None}
+_MEDIAN_PARTS: dict[str, str] = {m.id: m.median for m in _METRICS if m.median is not None}
 _DIFFERENCE_PARTS: dict[str, tuple[str, str, str]] = {
-    "activity_change_pp": ("_active_end", "_active_start", "_both_active"),
+    m.id: m.difference for m in _METRICS if m.difference is not None
 }
 
 

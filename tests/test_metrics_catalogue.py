@@ -9,7 +9,14 @@ import polars as pl
 import pytest
 
 from ingest.schema import BREAKDOWN_FIELDS
-from metrics.catalogue import CATALOGUE, RESULT_SCHEMA, compute_metrics
+from metrics.catalogue import (
+    CATALOGUE,
+    RESULT_SCHEMA,
+    Metric,
+    compute_metrics,
+    count_flags,
+    metric_counts,
+)
 from tests.metrics_factory import START, cases, ended
 
 DOMAIN_METRICS = {
@@ -154,6 +161,70 @@ def test_total_hand_counted():
     assert change["denominator"] == 3
     assert change["ci_low"] is None and change["numerator"] is None
     assert not any(r["suppressed"] for r in m.values())
+
+
+#: Every catalogue metric on ``sample()``, counted by hand: (value, numerator, denominator).
+#: A metric added to the catalogue must be added here, with its own hand count.
+HAND_COUNTS: dict[str, tuple[float | None, int | None, int | None]] = {
+    "participants": (6, 6, None),
+    "participants_anonymous": (1, 1, None),
+    "participants_ongoing": (2, 2, None),
+    "participants_ended": (4, 4, None),
+    # K, M, K | K, X, M; the mistake and the anonymous row do not count
+    "share_women": (3 / 6, 3, 6),
+    # born abroad known for three: yes, no, yes
+    "share_born_abroad": (2 / 3, 2, 3),
+    # months on aid 10, 20, 30
+    "median_months_on_aid": (20.0, None, 3),
+    # ended after 30, 60, 10 and 0 days
+    "median_days_in_project": (20.0, None, 4),
+    "share_joint_plan": (3 / 4, 3, 4),
+    # SIP meetings known 2, 0, 1
+    "share_with_sip": (2 / 3, 2, 3),
+    # ended with activity known at both ends: (no, yes), (yes, yes), (no, no)
+    "share_active_start": (1 / 3, 1, 3),
+    "share_active_end": (2 / 3, 2, 3),
+    "activity_change_pp": ((2 / 3 - 1 / 3) * 100, None, 3),
+    # ended with both steps known: 1 -> 4, 3 -> 3
+    "share_step_up": (1 / 2, 1, 2),
+    # four ended: to work, to sickness compensation, on aid, nothing known
+    "outcome_self_sufficient": (1 / 4, 1, 4),
+    "outcome_sick_compensation": (1 / 4, 1, 4),
+    "outcome_continued_aid": (1 / 4, 1, 4),
+    "outcome_unknown": (1 / 4, 1, 4),
+    "share_exit_work_or_studies": (1 / 4, 1, 4),
+}
+
+
+def test_every_catalogue_metric_matches_its_hand_count():
+    assert list(HAND_COUNTS) == list(CATALOGUE)
+    for metric_id in CATALOGUE:
+        row = by_metric(compute_metrics(sample(), metrics=[metric_id]))[metric_id]
+        value, numerator, denominator = HAND_COUNTS[metric_id]
+        assert row["value"] == pytest.approx(value), metric_id
+        assert (row["numerator"], row["denominator"]) == (numerator, denominator), metric_id
+
+
+def test_every_metric_rests_on_counts_the_catalogue_computes():
+    computed = {*count_flags(), "_anonymous"}
+    for metric_id in CATALOGUE:
+        numerator, denominator, counts = metric_counts(metric_id)
+        assert set(counts) <= computed, metric_id
+        assert {numerator, denominator} - {None} <= set(counts), metric_id
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        {},
+        {"count": "_person"},
+        {"share": ("_women", "_gender_known"), "count": "_person"},
+        {"median": "months_on_aid"},
+    ],
+)
+def test_a_metric_without_exactly_the_part_of_its_kind_is_refused(parts) -> None:
+    with pytest.raises(ValueError, match="share="):
+        Metric(id="share_x", label="X", definition="X.", kind="share", unit="andel", **parts)
 
 
 def test_breakdown_leaves_out_anonymous_and_mistakes():
