@@ -49,7 +49,7 @@ def demo_export(rows: int, seed: int = 2019) -> pl.DataFrame:
     step_start = rng.integers(1, 5, rows)
     step_end = np.minimum(6, step_start + rng.integers(-1, 3, rows).clip(0))
 
-    frame = pl.DataFrame(
+    frame = schema.export_frame(
         {
             "deltagare_id": [f"LB{i:07d}" for i in range(rows)],
             "insats": pick(PROJECTS, [0.5, 0.3, 0.2]),
@@ -73,15 +73,15 @@ def demo_export(rows: int, seed: int = 2019) -> pl.DataFrame:
             "aktivitet_slut": yes_no(0.4),
             "steg_slut": step_end,
             "avslutsorsak": pick(schema.EXIT_CODES[:-1]),
+            "anonym": np.full(rows, "Nej"),
         }
     )
-    # Ongoing participations have no exit fields.
-    exit_fields = ["slutdatum", "forsorjning_slut", "bistand_slut", "aktivitet_slut"]
-    exit_fields += ["steg_slut", "avslutsorsak"]
+    # Ongoing participations have no end date and no exit fields.
+    end = ("end_date", *schema.EXIT_FIELDS)
+    exit_fields = [schema.FIELDS_BY_NAME[name].header for name in end]
     ongoing = pl.Series(~ended)
     return frame.with_columns(
-        *(pl.when(ongoing).then(None).otherwise(pl.col(c)).alias(c) for c in exit_fields),
-        anonym=pl.lit("Nej"),
+        pl.when(ongoing).then(None).otherwise(pl.col(c)).alias(c) for c in exit_fields
     )
 
 

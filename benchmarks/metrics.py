@@ -21,12 +21,13 @@ import polars as pl
 from ingest.schema import (
     AGE_GROUPS,
     AID_END_CODES,
-    CASE_DTYPES,
     DIAGNOSIS_CODES,
     EDUCATION_CODES,
     EXIT_CODES,
+    EXIT_FIELDS,
     GENDER_CODES,
     INCOME_CODES,
+    case_frame,
 )
 from metrics.catalogue import compute_metrics
 from metrics.protection import protect_counts, protected_metrics
@@ -59,7 +60,7 @@ def synthetic_cases(rows: int, seed: int = 7) -> pl.DataFrame:
     days = rng.integers(30, 900, rows).astype("timedelta64[D]")
     end = np.where(rng.random(rows) < 0.6, start + days, np.datetime64("NaT"))
     age = rng.integers(18, 66, rows)
-    frame = pl.DataFrame(
+    frame = case_frame(
         {
             "case_id": pl.Series(np.arange(rows)).cast(pl.String),
             "project": _pick(rng, ["SAMRE", "Kaosam", "Rehabsteget", "SAMS"], rows),
@@ -93,16 +94,10 @@ def synthetic_cases(rows: int, seed: int = 7) -> pl.DataFrame:
             "step_end": rng.integers(1, 7, rows),
             "exit_reason": _pick(rng, EXIT_CODES, rows, 0.1),
             "anonymous": rng.random(rows) < 0.02,
-        },
-        strict=False,
+        }
     )
-    exit_fields = ("income_end", "aid_end", "active_end", "step_end", "exit_reason")
     ended_expr = pl.col("end_date").is_not_null()
-    return (
-        frame.cast(CASE_DTYPES)
-        .with_columns(pl.when(ended_expr).then(pl.col(c)).alias(c) for c in exit_fields)
-        .select(list(CASE_DTYPES))
-    )
+    return frame.with_columns(pl.when(ended_expr).then(pl.col(c)).alias(c) for c in EXIT_FIELDS)
 
 
 def catalogue_by_municipality(cases: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:

@@ -40,7 +40,7 @@ def write_demo_export(path: Path, rows: int, seed: int = 1) -> Path:
         return pick(["Ja", "Nej", ""])
 
     age = pl.Series(rng.integers(18, 65, rows))
-    frame = pl.DataFrame(
+    frame = schema.export_frame(
         {
             "deltagare_id": pl.Series([f"D{i:07d}" for i in range(rows)]),
             "insats": pick(["SAMRE", "Kaosam", "Rehabsteget", "SAMS"]),

@@ -28,16 +28,17 @@ from ingest.schema import (
     AGE_GROUPS,
     AID_END_CODES,
     CASE_COLUMNS,
-    CASE_DTYPES,
     CODE_LABELS,
     DIAGNOSIS_CODES,
     EDUCATION_CODES,
     EXIT_CODES,
+    EXIT_FIELDS,
     FIELDS,
     FIELDS_BY_NAME,
     GENDER_CODES,
     INCOME_CODES,
     MUNICIPALITY_CODE_FIELD,
+    case_frame,
 )
 
 DEMO_SEED: int = 20181001
@@ -281,13 +282,12 @@ def _case_frame(
     end_state_missing = (_missing(rng, n, 0.03) & ~work_or_studies) | ~ended
 
     codes = _municipality_codes()
-    return pl.DataFrame(
+    return case_frame(
         {
             "case_id": case_id,
             "project": project,
             "municipality": _codes(MUNICIPALITIES, municipality),
             MUNICIPALITY_CODE_FIELD: _codes([codes[name] for name in MUNICIPALITIES], municipality),
-            "district": pl.Series([None] * n, dtype=pl.String),
             "gender": _codes(GENDER_CODES, gender),
             "age": age,
             "age_group": _codes(AGE_GROUPS, _age_group_index(age)),
@@ -317,17 +317,11 @@ def _case_frame(
             "exit_reason": _codes(EXIT_CODES, exit_reason),
             "anonymous": np.zeros(n, dtype=bool),
         }
-    ).cast(CASE_DTYPES)
+    )
 
 
-_END_FIELDS: tuple[str, ...] = (
-    "end_date",
-    "income_end",
-    "aid_end",
-    "active_end",
-    "step_end",
-    "exit_reason",
-)
+#: The end date and the fields describing the state at exit.
+_END_FIELDS: tuple[str, ...] = ("end_date", *EXIT_FIELDS)
 _KEPT_FOR_ANONYMOUS: frozenset[str] = frozenset(
     {f.name for f in FIELDS if f.required} | {MUNICIPALITY_CODE_FIELD, "anonymous"}
 )

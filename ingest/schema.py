@@ -9,14 +9,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
+
+#: The Polars dtype each kind of field is held in.
+_KIND_DTYPES: dict[str, pl.DataType] = {
+    "text": pl.String(),
+    "code": pl.String(),
+    "integer": pl.Int64(),
+    "date": pl.Date(),
+    "yesno": pl.Boolean(),
+    "month": pl.String(),
+}
 
 
 @dataclass(frozen=True)
 class Field:
-    """One column of the canonical case export."""
+    """One column of the canonical case export.
+
+    Everything else that knows the format (dtypes, the validation schema, the store's
+    columns, the breakdowns, the demo and benchmark frames) is derived from these
+    declarations.
+    """
 
     name: str  # internal field name (English)
     header: str  # canonical header in files (Swedish, ascii)
@@ -28,6 +45,33 @@ class Field:
     maximum: int | None = None
     max_length: int | None = None
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    #: Metrics can be broken down and cases filtered by this field (``--by kommun``).
+    breakdown: bool = False
+    #: Describes the state at exit: empty while the participation is ongoing.
+    at_exit: bool = False
+    #: The value an empty cell stands for; such a field is never null once validated.
+    when_empty: bool | None = None
+    #: A column validation adds right after this one (the municipality's SCB code).
+    code_column: str | None = None
+    #: The key of the Swedish labels of its values in ``CODE_LABELS`` (default: by kind).
+    labels: str | None = None
+
+    @property
+    def dtype(self) -> pl.DataType:
+        """The Polars dtype of the field in a canonical frame."""
+        return _KIND_DTYPES[self.kind]
+
+    @property
+    def nullable(self) -> bool:
+        """Whether a validated case may leave the field empty."""
+        return not self.required and self.when_empty is None
+
+    @property
+    def label_kind(self) -> str:
+        """The key of the Swedish labels of its values in ``CODE_LABELS``."""
+        if self.labels is not None:
+            return self.labels
+        return "yesno" if self.kind == "yesno" else self.name
 
 
 INCOME_CODES: tuple[str, ...] = (
@@ -72,7 +116,14 @@ FIELDS: tuple[Field, ...] = (
         aliases=("deltagarid", "deltagare", "id", "lopnummer", "lopnr"),
     ),
     Field(
-        "project", "insats", "Insats", "text", required=True, max_length=100, aliases=("projekt",)
+        "project",
+        "insats",
+        "Insats",
+        "text",
+        required=True,
+        max_length=100,
+        aliases=("projekt",),
+        breakdown=True,
     ),
     Field(
         "municipality",
@@ -82,12 +133,29 @@ FIELDS: tuple[Field, ...] = (
         required=True,
         max_length=100,
         aliases=("kommunnamn", "kommunkod"),
+        breakdown=True,
+        code_column="municipality_code",
     ),
-    Field("district", "stadsdel", "Stadsdel", "text", max_length=100, aliases=("stadsdelsomrade",)),
-    Field("gender", "kon", "Kön", "code", required=True, codes=GENDER_CODES),
+    Field(
+        "district",
+        "stadsdel",
+        "Stadsdel",
+        "text",
+        max_length=100,
+        aliases=("stadsdelsomrade",),
+        breakdown=True,
+    ),
+    Field("gender", "kon", "Kön", "code", required=True, codes=GENDER_CODES, breakdown=True),
     Field("age", "alder", "Ålder", "integer", minimum=16, maximum=70),
-    Field("age_group", "aldersgrupp", "Åldersgrupp", "code", codes=AGE_GROUPS),
-    Field("born_abroad", "utrikes_fodd", "Utrikes född", "yesno", aliases=("utrikesfodd",)),
+    Field("age_group", "aldersgrupp", "Åldersgrupp", "code", codes=AGE_GROUPS, breakdown=True),
+    Field(
+        "born_abroad",
+        "utrikes_fodd",
+        "Utrikes född",
+        "yesno",
+        aliases=("utrikesfodd",),
+        breakdown=True,
+    ),
     Field("education", "utbildning", "Utbildning", "code", codes=EDUCATION_CODES),
     Field("start_date", "startdatum", "Startdatum", "date", required=True, aliases=("start",)),
     Field("end_date", "slutdatum", "Slutdatum", "date", aliases=("slut", "avslutsdatum")),
@@ -103,77 +171,128 @@ FIELDS: tuple[Field, ...] = (
     Field("sick_note", "lakarintyg", "Läkarintyg vid start", "yesno"),
     Field("joint_plan", "planering", "Gemensam planering", "yesno"),
     Field("sip_meetings", "sip", "Antal SIP-möten", "integer", minimum=0, maximum=1000),
-    Field("income_start", "forsorjning_start", "Försörjning vid start", "code", codes=INCOME_CODES),
+    Field(
+        "income_start",
+        "forsorjning_start",
+        "Försörjning vid start",
+        "code",
+        codes=INCOME_CODES,
+        labels="income",
+    ),
     Field("active_start", "aktivitet_start", "I aktivitet vid start", "yesno"),
-    Field("step_start", "steg_start", "Steg vid start", "integer", minimum=1, maximum=6),
-    Field("income_end", "forsorjning_slut", "Försörjning vid avslut", "code", codes=INCOME_CODES),
-    Field("aid_end", "bistand_slut", "Ekonomiskt bistånd vid avslut", "code", codes=AID_END_CODES),
-    Field("active_end", "aktivitet_slut", "I aktivitet vid avslut", "yesno"),
-    Field("step_end", "steg_slut", "Steg vid avslut", "integer", minimum=1, maximum=6),
-    Field("exit_reason", "avslutsorsak", "Avslutsorsak", "code", codes=EXIT_CODES),
-    Field("anonymous", "anonym", "Anonym", "yesno"),
+    Field(
+        "step_start", "steg_start", "Steg vid start", "integer", minimum=1, maximum=6, labels="step"
+    ),
+    Field(
+        "income_end",
+        "forsorjning_slut",
+        "Försörjning vid avslut",
+        "code",
+        codes=INCOME_CODES,
+        at_exit=True,
+        labels="income",
+    ),
+    Field(
+        "aid_end",
+        "bistand_slut",
+        "Ekonomiskt bistånd vid avslut",
+        "code",
+        codes=AID_END_CODES,
+        at_exit=True,
+    ),
+    Field("active_end", "aktivitet_slut", "I aktivitet vid avslut", "yesno", at_exit=True),
+    Field(
+        "step_end",
+        "steg_slut",
+        "Steg vid avslut",
+        "integer",
+        minimum=1,
+        maximum=6,
+        at_exit=True,
+        labels="step",
+    ),
+    Field("exit_reason", "avslutsorsak", "Avslutsorsak", "code", codes=EXIT_CODES, at_exit=True),
+    # An empty cell means "Nej": only anonymous participations are marked.
+    Field("anonymous", "anonym", "Anonym", "yesno", when_empty=False),
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 FIELDS_BY_HEADER: dict[str, Field] = {f.header: f for f in FIELDS}
 
-#: The report month column a file may carry instead of ``--month``.
-REPORT_MONTH_HEADER = "rapportmanad"
-REPORT_MONTH_FIELD = "report_month"
+#: The report month a file may carry in a column instead of ``--month``. Not a case
+#: column: the store keeps it with the import, and snapshots carry it.
+REPORT_MONTH = Field("report_month", "rapportmanad", "Rapportmånad", "month", breakdown=True)
+REPORT_MONTH_HEADER = REPORT_MONTH.header
+REPORT_MONTH_FIELD = REPORT_MONTH.name
 
 #: Extra field stored with the municipality: the SCB code (4 digits).
 MUNICIPALITY_CODE_FIELD = "municipality_code"
 
-#: Polars dtypes of the canonical case frame, in order. ``anonymous`` is never null
-#: (an empty cell means "Nej"); ``municipality_code`` is added by validation.
-CASE_DTYPES: dict[str, pl.DataType] = {
-    "case_id": pl.String(),
-    "project": pl.String(),
-    "municipality": pl.String(),
-    "municipality_code": pl.String(),
-    "district": pl.String(),
-    "gender": pl.String(),
-    "age": pl.Int64(),
-    "age_group": pl.String(),
-    "born_abroad": pl.Boolean(),
-    "education": pl.String(),
-    "start_date": pl.Date(),
-    "end_date": pl.Date(),
-    "months_on_aid": pl.Int64(),
-    "diagnosis_group": pl.String(),
-    "sick_note": pl.Boolean(),
-    "joint_plan": pl.Boolean(),
-    "sip_meetings": pl.Int64(),
-    "income_start": pl.String(),
-    "active_start": pl.Boolean(),
-    "step_start": pl.Int64(),
-    "income_end": pl.String(),
-    "aid_end": pl.String(),
-    "active_end": pl.Boolean(),
-    "step_end": pl.Int64(),
-    "exit_reason": pl.String(),
-    "anonymous": pl.Boolean(),
-}
+
+def _case_dtypes() -> dict[str, pl.DataType]:
+    dtypes: dict[str, pl.DataType] = {}
+    for f in FIELDS:
+        dtypes[f.name] = f.dtype
+        if f.code_column is not None:
+            dtypes[f.code_column] = pl.String()
+    return dtypes
+
+
+#: Polars dtypes of the canonical case frame, in order: every field, and the columns
+#: validation adds (``municipality_code``). A field with ``when_empty`` is never null.
+CASE_DTYPES: dict[str, pl.DataType] = _case_dtypes()
 CASE_COLUMNS: tuple[str, ...] = tuple(CASE_DTYPES)
 
 #: Snapshot frames (what the store returns) add the report month and the import id.
 SNAPSHOT_DTYPES: dict[str, pl.DataType] = {
     **CASE_DTYPES,
-    "report_month": pl.String(),
+    REPORT_MONTH.name: REPORT_MONTH.dtype,
     "import_id": pl.Int64(),
 }
 
+#: Fields describing the state at exit, in export order.
+EXIT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.at_exit)
+
 #: Fields any metric can be broken down by, with the header users type (`--by kommun`).
 BREAKDOWN_FIELDS: dict[str, str] = {
-    "kommun": "municipality",
-    "stadsdel": "district",
-    "kon": "gender",
-    "aldersgrupp": "age_group",
-    "utrikes_fodd": "born_abroad",
-    "insats": "project",
-    "rapportmanad": "report_month",
+    f.header: f.name for f in (*FIELDS, REPORT_MONTH) if f.breakdown
 }
 BREAKDOWN_HEADERS: dict[str, str] = {v: k for k, v in BREAKDOWN_FIELDS.items()}
+
+
+def case_frame(columns: Mapping[str, Any] | pl.DataFrame) -> pl.DataFrame:
+    """A canonical case frame from columns by field name: every ``CASE_DTYPES`` column in
+    order and cast to its dtype; a nullable column not given is null throughout.
+
+    A column the format does not know, or a non-nullable one left out, is an error: a
+    frame built with this follows the format as it changes.
+    """
+    given = columns if isinstance(columns, pl.DataFrame) else pl.DataFrame(columns, strict=False)
+    unknown = [c for c in given.columns if c not in CASE_DTYPES]
+    required = {f.name for f in FIELDS if not f.nullable}
+    missing = [c for c in CASE_COLUMNS if c in required and c not in given.columns]
+    if unknown or missing:
+        raise ValueError(f"Inga fält i formatet: {unknown}; saknade fält: {missing}")
+    return given.select(
+        pl.col(name).cast(dtype) if name in given.columns else pl.lit(None, dtype).alias(name)
+        for name, dtype in CASE_DTYPES.items()
+    )
+
+
+def export_frame(columns: Mapping[str, Any] | pl.DataFrame) -> pl.DataFrame:
+    """A case export as a file carries it, from columns by header, in the format's order
+    (the report month last). Values are kept as given; optional columns may be left out.
+
+    A header the format does not know, or a required one left out, is an error.
+    """
+    given = columns if isinstance(columns, pl.DataFrame) else pl.DataFrame(columns, strict=False)
+    order = [f.header for f in (*FIELDS, REPORT_MONTH)]
+    unknown = [c for c in given.columns if c not in order]
+    missing = [f.header for f in FIELDS if f.required and f.header not in given.columns]
+    if unknown or missing:
+        raise ValueError(f"Inga kolumner i formatet: {unknown}; saknade kolumner: {missing}")
+    return given.select(h for h in order if h in given.columns)
+
 
 #: Column names that reveal personal data, Swedish and English, long and short; compared
 #: after ``normalize_header``, with the whole header and with each word of it.
@@ -383,8 +502,7 @@ def _header_lookup() -> dict[str, str]:
     for f in FIELDS:
         for name in (f.header, *f.aliases):
             lookup[normalize_header(name)] = f.name
-    lookup[normalize_header(REPORT_MONTH_HEADER)] = REPORT_MONTH_FIELD
-    lookup[normalize_header("rapportmånad")] = REPORT_MONTH_FIELD
+    lookup[normalize_header(REPORT_MONTH.header)] = REPORT_MONTH.name
     return lookup
 
 

@@ -175,12 +175,7 @@ _HEADER_COMPACT: dict[str, str] = {k.replace(" ", ""): v for k, v in HEADER_CHOI
 
 
 def _value_group(header: str) -> str:
-    f = schema.FIELDS_BY_HEADER[header]
-    if f.kind == "yesno":
-        return "yesno"
-    if f.name in ("income_start", "income_end"):
-        return "income"
-    return f.name
+    return schema.FIELDS_BY_HEADER[header].label_kind
 
 
 def _value_choices(header: str) -> dict[str, str]:

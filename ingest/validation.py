@@ -11,8 +11,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import dataframely as dy
 import polars as pl
@@ -37,18 +39,16 @@ _YES_NO: dict[str, bool] = {
     "falskt": False,
 }
 _GENDER_WORDS: dict[str, str] = {"kvinna": "K", "man": "M", "annan": "X", "annat": "X"}
-_LABEL_KIND: dict[str, str] = {"income_start": "income", "income_end": "income"}
 _INTEGER = r"^[+-]?\d+(?:\.0*)?$"
 _DATE = r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _MONTH = r"^(\d{4})-?(0[1-9]|1[0-2])(?:-\d{2}(?: 00:00:00)?)?$"
 _PRIMARY_KEY = ("project", "case_id", "start_date")
 
 
-def _column(name: str) -> dy.Column:
+def _column(f: schema.Field) -> dy.Column:
     """The dataframely column for one canonical field, from its declaration in the schema."""
-    f = schema.FIELDS_BY_NAME[name]
-    nullable = not f.required and name != "anonymous"
-    primary_key = name in _PRIMARY_KEY
+    nullable = f.nullable
+    primary_key = f.name in _PRIMARY_KEY
     if f.kind == "text":
         return dy.String(
             nullable=nullable, primary_key=primary_key, min_length=1, max_length=f.max_length
@@ -82,38 +82,8 @@ def age_group_for(age: pl.Expr) -> pl.Expr:
     return age.replace_strict(AGE_GROUP_OF_AGE, default=None, return_dtype=pl.String)
 
 
-class CaseRows(dy.Schema):
-    """The canonical case export's rules, declared once; ``excel_row`` locates failures."""
-
-    excel_row = dy.Int64()
-    case_id = _column("case_id")
-    project = _column("project")
-    municipality = _column("municipality")
-    municipality_code = dy.String(nullable=True, regex=r"^\d{4}$")
-    district = _column("district")
-    gender = _column("gender")
-    age = _column("age")
-    age_group = _column("age_group")
-    born_abroad = _column("born_abroad")
-    education = _column("education")
-    start_date = _column("start_date")
-    end_date = _column("end_date")
-    months_on_aid = _column("months_on_aid")
-    diagnosis_group = _column("diagnosis_group")
-    sick_note = _column("sick_note")
-    joint_plan = _column("joint_plan")
-    sip_meetings = _column("sip_meetings")
-    income_start = _column("income_start")
-    active_start = _column("active_start")
-    step_start = _column("step_start")
-    income_end = _column("income_end")
-    aid_end = _column("aid_end")
-    active_end = _column("active_end")
-    step_end = _column("step_end")
-    exit_reason = _column("exit_reason")
-    anonymous = _column("anonymous")
-    #: Last day of the report month the dates are checked against; null when none is known.
-    report_month_end = dy.Date(nullable=True)
+class _CaseRowRules(dy.Schema):
+    """The rules across columns of a case row; :data:`CaseRows` adds the columns."""
 
     @dy.rule()
     def end_not_before_start(cls) -> pl.Expr:
@@ -136,6 +106,33 @@ class CaseRows(dy.Schema):
             | ~pl.col("age_group").is_in(list(schema.AGE_GROUPS))
             | (pl.col("age_group") == derived)
         )
+
+
+def _case_row_columns() -> dict[str, dy.Column]:
+    """``excel_row``, every field and the columns validation adds, in frame order."""
+    columns: dict[str, dy.Column] = {"excel_row": dy.Int64()}
+    for f in schema.FIELDS:
+        columns[f.name] = _column(f)
+        if f.code_column is not None:
+            columns[f.code_column] = dy.String(nullable=True, regex=r"^\d{4}$")
+    #: Last day of the report month the dates are checked against; null when none is known.
+    columns["report_month_end"] = dy.Date(nullable=True)
+    return columns
+
+
+#: The canonical case export's rules, declared once: one column per field of
+#: ``schema.FIELDS`` (built from its declaration) and the rules across columns;
+#: ``excel_row`` locates failures.
+CaseRows = cast(
+    type[_CaseRowRules],
+    types.new_class(
+        "CaseRows",
+        (_CaseRowRules,),
+        exec_body=lambda namespace: namespace.update(
+            {"__module__": __name__, **_case_row_columns()}
+        ),
+    ),
+)
 
 
 @dataclass
@@ -227,7 +224,7 @@ class _Reporter:
 def _code_lookup(name: str) -> dict[str, str]:
     """Folded spelling -> code, from the codes and their Swedish labels."""
     f = schema.FIELDS_BY_NAME[name]
-    labels = schema.CODE_LABELS.get(_LABEL_KIND.get(name, name), {})
+    labels = schema.CODE_LABELS.get(f.label_kind, {})
     lookup: dict[str, str] = {}
     if name == "gender":
         lookup.update(_GENDER_WORDS)
@@ -433,7 +430,9 @@ def validate(
         pl.lit(_month_end(checked_month), dtype=pl.Date).alias("report_month_end")
     )
 
-    frame = frame.with_columns(pl.col("anonymous").fill_null(False))
+    frame = frame.with_columns(
+        pl.col(f.name).fill_null(f.when_empty) for f in schema.FIELDS if f.when_empty is not None
+    )
     derived = pl.col("age_group").is_null() & age_group_for(pl.col("age")).is_not_null()
     derived_count = frame.select(derived.sum()).item()
     if derived_count:

@@ -33,20 +33,10 @@ _KIND_TEXT = {
 }
 
 
-def _label_kind(f: schema.Field) -> str:
-    if f.kind == "yesno":
-        return "yesno"
-    if f.name in ("income_start", "income_end"):
-        return "income"
-    if f.name in ("step_start", "step_end"):
-        return "step"
-    return f.name
-
-
 def dropdown_values(f: schema.Field) -> list[str]:
     """What a cell of ``f`` offers: labels for codes (read back as their codes), Ja/Nej,
     the steps' numbers, the municipalities' names; [] for free text and numbers."""
-    labels = schema.CODE_LABELS.get(_label_kind(f), {})
+    labels = schema.CODE_LABELS.get(f.label_kind, {})
     if f.kind == "code":
         return [labels.get(code, code) for code in f.codes]
     if f.kind == "yesno":
@@ -59,7 +49,7 @@ def dropdown_values(f: schema.Field) -> list[str]:
 
 
 def _allowed_text(f: schema.Field) -> str:
-    labels = schema.CODE_LABELS.get(_label_kind(f), {})
+    labels = schema.CODE_LABELS.get(f.label_kind, {})
     if f.kind == "code":
         return "; ".join(f"{labels.get(c, c)} ({c})" for c in f.codes)
     if f.name in ("step_start", "step_end"):

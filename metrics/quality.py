@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from ingest.schema import FIELDS
+from ingest.schema import EXIT_FIELDS, FIELDS
 
 #: End-of-participation fields are only expected once a participation has ended.
-END_FIELDS: tuple[str, ...] = ("income_end", "aid_end", "active_end", "step_end", "exit_reason")
+END_FIELDS: tuple[str, ...] = EXIT_FIELDS
 _SKIP = {
     "case_id",
     "project",
@@ -28,12 +28,7 @@ OPTIONAL_FIELDS: tuple[str, ...] = tuple(
     f.name for f in FIELDS if not f.required and f.name not in _SKIP
 )
 #: Coded fields whose code list has an explicit "unknown".
-UNKNOWN_CODE_FIELDS: tuple[str, ...] = (
-    "education",
-    "diagnosis_group",
-    "income_start",
-    "income_end",
-)
+UNKNOWN_CODE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if "okand" in f.codes)
 _LABELS = {f.name: f.label for f in FIELDS}
 
 

@@ -58,10 +58,8 @@ _COLUMN_TYPES: dict[type[pl.DataType], sa.types.TypeEngine] = {
     pl.Date: sa.Date(),
 }
 
-#: Fields the export requires, plus ``anonymous`` which validation always fills.
-NOT_NULL_CASE_FIELDS: frozenset[str] = frozenset(
-    {f.name for f in schema.FIELDS if f.required} | {"anonymous"}
-)
+#: Fields the export requires, and those an empty cell has a value for (``anonymous``).
+NOT_NULL_CASE_FIELDS: frozenset[str] = frozenset(f.name for f in schema.FIELDS if not f.nullable)
 
 
 def case_column_type(dtype: pl.DataType) -> sa.types.TypeEngine:

@@ -226,7 +226,7 @@ def _code_label(target: str, code: str) -> str:
     if code == "":
         return "(inte kopplat)"
     f = schema.FIELDS_BY_HEADER[target]
-    kind = "income" if f.name in ("income_start", "income_end") else f.name
+    kind = f.label_kind
     if f.kind == "yesno":
         return code
     if f.name in ("step_start", "step_end"):
