@@ -3,6 +3,10 @@
 Every other module takes its column names, code lists and Swedish labels from here.
 Internally a case is described by English field names (``municipality``); files and
 users speak the Swedish headers (``kommun``).
+
+A new column is one ``Field`` in ``FIELDS`` (with its codes and labels) and a store
+migration; dtypes, validation, store columns, breakdowns and the demo and benchmark
+frames follow from the declaration, and ``tests/test_export_format.py`` says if not.
 """
 
 from __future__ import annotations
