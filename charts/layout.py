@@ -13,9 +13,9 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from charts.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
 from charts.palette import NEUTRAL_DARK
 from ingest.schema import label_for_code
+from presentation.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
 
 EMPTY_TEXT = "Inga uppgifter att visa för det här urvalet."
 FONT_FAMILY = "Source Sans Pro, Arial, Helvetica, sans-serif"

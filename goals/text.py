@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from charts.numbers import format_n, format_share, format_value
 from goals.model import Goal
 from metrics.catalogue import CATALOGUE
+from presentation.numbers import format_n, format_share, format_value
 
 
 def _number(metric: str, value: float) -> str:

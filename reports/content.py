@@ -21,8 +21,7 @@ import polars as pl
 from babel.dates import format_date
 
 from charts.comparison import dumbbell, interval_bars
-from charts.flows import sankey
-from charts.numbers import format_n, format_share, format_value, suppressed_text
+from charts.flows import OUTCOME_NODE_COLOURS, sankey
 from charts.outcome_bars import outcome_bars
 from charts.palette import goal_status_style
 from charts.trends import trend_lines
@@ -47,17 +46,18 @@ from metrics.protection import (
 from metrics.quality import completeness, missing_months
 from metrics.selection import snapshot_as_of
 from metrics.suppression import suppress_small_counts
-from store import Store
-from ui.kpi import basis_text
-from ui.municipalities import comparison_table, standing_table, suppress_comparison
-from ui.outcomes import OUTCOME_NODE_COLOURS, flow_table
-from ui.overview import (
+from presentation.comparison import comparison_table, standing_table, suppress_comparison
+from presentation.key_numbers import basis_text
+from presentation.numbers import format_n, format_share, format_value, suppressed_text
+from presentation.outcomes import flow_table
+from presentation.overview import (
     OVERVIEW_METRICS,
     ended_count,
     outcome_table,
     participants_sentence,
 )
-from ui.trends import trend_table
+from presentation.trends import trend_table
+from store import Store
 
 #: The municipality comparison and the dumbbell look at activity, as the Kommuner page does.
 COMPARISON_METRIC = "share_active_end"

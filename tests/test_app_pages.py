@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from charts.numbers import format_value
 from metrics.catalogue import CATALOGUE, compute_metrics
 from metrics.selection import apply_filters, latest_snapshot
+from presentation.numbers import format_value
 from store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -6,9 +6,7 @@ import streamlit as st
 
 from charts.comparison import dumbbell, funnel_plot, interval_bars
 from metrics.compare import compare_units, funnel_curve
-from ui.filters import current_filters
-from ui.layout import chart_font_size, empty_state, show_chart, show_table
-from ui.municipalities import (
+from presentation.comparison import (
     SHARE_METRICS,
     UNIT_CHOICES,
     UNIT_METRICS,
@@ -20,6 +18,8 @@ from ui.municipalities import (
     standing_table,
     suppress_comparison,
 )
+from ui.filters import current_filters
+from ui.layout import chart_font_size, empty_state, show_chart, show_table
 from ui.selection import cached, metric_frame, show_filter_notice
 from ui.text import escape_markdown
 

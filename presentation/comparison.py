@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_share, format_value, hidden_text
 from ingest.schema import label_for_code
 from metrics.catalogue import CATALOGUE
+from metrics.protection import SUPPRESSION_THRESHOLD
 from metrics.standing import standing_against_overall
+from presentation.numbers import format_share, format_value, hidden_text
 
 SHARE_METRICS: list[str] = [m.id for m in CATALOGUE.values() if m.kind == "share"]
 #: Anonymous participants belong to no breakdown, so they have no column per unit.
@@ -75,11 +76,14 @@ def _interval(low: float | None, high: float | None) -> str:
     return f"{format_share(low)} – {format_share(high)}"
 
 
-def comparison_table(comparison: pl.DataFrame, unit_label: str) -> pl.DataFrame:
+def comparison_table(
+    comparison: pl.DataFrame, unit_label: str, threshold: int = SUPPRESSION_THRESHOLD
+) -> pl.DataFrame:
+    """One row per unit: share, interval, numerator, n and how it stands against the whole."""
     rows = comparison.to_dicts()
 
     def hidden(r: dict) -> str:
-        return hidden_text(r.get("hidden_reason"))
+        return hidden_text(r.get("hidden_reason"), threshold)
 
     return pl.DataFrame(
         {
@@ -108,13 +112,14 @@ def comparison_table(comparison: pl.DataFrame, unit_label: str) -> pl.DataFrame:
     )
 
 
-def _cell(row: dict) -> str:
+def _cell(row: dict, threshold: int) -> str:
     metric = CATALOGUE[row["metric"]]
     value = format_value(
         row["value"],
         metric.kind,
         suppressed=bool(row["suppressed"]),
         reason=row.get("hidden_reason"),
+        threshold=threshold,
     )
     mark = STANDING_MARK.get(row.get("standing") or "", "")
     n = row["denominator"] if metric.kind != "count" else None
@@ -123,7 +128,11 @@ def _cell(row: dict) -> str:
 
 
 def standing_table(
-    by_unit: pl.DataFrame, overall: pl.DataFrame | None, unit: str, unit_label: str
+    by_unit: pl.DataFrame,
+    overall: pl.DataFrame | None,
+    unit: str,
+    unit_label: str,
+    threshold: int = SUPPRESSION_THRESHOLD,
 ) -> pl.DataFrame:
     """Units as rows, metrics as columns; each cell the value, its n and ▲/▼ when it differs."""
     frame = (
@@ -132,7 +141,7 @@ def standing_table(
         else by_unit.with_columns(pl.lit(None, dtype=pl.String).alias("standing"))
     )
     cells = frame.with_columns(
-        pl.Series("cell", [_cell(r) for r in frame.to_dicts()], pl.String),
+        pl.Series("cell", [_cell(r, threshold) for r in frame.to_dicts()], pl.String),
         pl.col("metric").replace_strict({k: m.label for k, m in CATALOGUE.items()}).alias("label"),
         pl.col(unit)
         .map_elements(lambda v: label_for_code(unit, v), return_dtype=pl.String)
