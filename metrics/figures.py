@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
+from metrics.compare import compare_units
 from metrics.protection import (
     SUPPRESSION_THRESHOLD,
     DetailSum,
@@ -86,3 +87,59 @@ def detail_figures(
     if protected is None:
         protected = selection_protection(snapshots, selection, threshold=threshold)
     return protect_detail(detail(select_cases(snapshots, selection)), sums, protected)
+
+
+#: Columns of a comparison row that reveal the unit's size (the denominator and limits).
+_SIZE_COLUMNS = ("denominator", "lo95", "hi95", "lo998", "hi998")
+
+
+def suppress_comparison(
+    comparison: pl.DataFrame, by_unit: pl.DataFrame, total: pl.DataFrame, unit: str
+) -> pl.DataFrame:
+    """Hide in the comparison exactly what the protected metric frames hide.
+
+    ``by_unit`` and ``total`` are the protected frames of the same metric (per unit and
+    for the whole selection), so the chart shows no cell the tables hide.
+    """
+    if comparison.height == 0:
+        return comparison
+    hidden = by_unit.select(
+        pl.col(unit).alias("unit"),
+        pl.col("suppressed").alias("__hidden"),
+        "hidden_reason",
+        pl.col("denominator").is_null().alias("__size_hidden"),
+    )
+    overall_hidden = bool(total["suppressed"].any()) if total.height else False
+    joined = comparison.drop("suppressed").join(hidden, on="unit", how="left", nulls_equal=True)
+    out = joined.with_columns(
+        *[
+            pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("value", "numerator", "ci_low", "ci_high", "flag")
+        ],
+        *[
+            pl.when(pl.col("__size_hidden")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in _SIZE_COLUMNS
+        ],
+        pl.col("__hidden").fill_null(True).alias("suppressed"),
+    )
+    if overall_hidden:
+        out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("overall"))
+    return out.drop("__hidden", "__size_hidden")
+
+
+def comparison_figures(
+    snapshots: Snapshots,
+    selection: Selection,
+    metric: str,
+    unit: str,
+    *,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> pl.DataFrame:
+    """Units compared with the whole (intervals, funnel limits), hiding exactly what the
+    selection's protected metric frames hide."""
+    return suppress_comparison(
+        compare_units(select_cases(snapshots, selection), metric, unit),
+        metric_figures(snapshots, selection, [metric], [unit], threshold=threshold),
+        metric_figures(snapshots, selection, [metric], threshold=threshold),
+        unit,
+    )

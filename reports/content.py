@@ -30,8 +30,12 @@ from goals.service import get_goal, goal_statuses
 from goals.text import target_text
 from ingest.schema import REPORT_MONTH_FIELD
 from metrics.catalogue import CATALOGUE, Metric
-from metrics.compare import compare_units
-from metrics.figures import detail_figures, metric_figures, selection_protection
+from metrics.figures import (
+    comparison_figures,
+    detail_figures,
+    metric_figures,
+    selection_protection,
+)
 from metrics.flows import income_to_outcome, outcome_breakdown
 from metrics.outcomes import OUTCOMES
 from metrics.protection import (
@@ -44,7 +48,7 @@ from metrics.protection import (
 from metrics.quality import completeness, missing_months
 from metrics.selection import Selection, select_cases, snapshot_as_of
 from metrics.suppression import suppress_small_counts
-from presentation.comparison import comparison_table, standing_table, suppress_comparison
+from presentation.comparison import comparison_table, standing_table
 from presentation.key_numbers import basis_text
 from presentation.numbers import format_n, format_share, format_value, suppressed_text
 from presentation.outcomes import flow_table
@@ -375,12 +379,8 @@ def _flow(
 
 def _comparison(snapshots: pl.DataFrame, selection: Selection, threshold: int) -> Chart | None:
     label = CATALOGUE[COMPARISON_METRIC].label
-    metric = [COMPARISON_METRIC]
-    comparison = suppress_comparison(
-        compare_units(select_cases(snapshots, selection), COMPARISON_METRIC, "municipality"),
-        metric_figures(snapshots, selection, metric, ["municipality"], threshold=threshold),
-        metric_figures(snapshots, selection, metric, threshold=threshold),
-        "municipality",
+    comparison = comparison_figures(
+        snapshots, selection, COMPARISON_METRIC, "municipality", threshold=threshold
     )
     if comparison.height == 0 or not comparison["denominator"].drop_nulls().sum():
         return None

@@ -14,13 +14,16 @@ from metrics.protection import outcome_route_sums, protect_counts, protected_met
 from metrics.selection import FILTER_FIELDS, Selection, select_cases
 from tests.metrics_factory import END, cases, repeat
 
+#: An ended participation whose activity at start and at exit is known.
+ENDED = {"end_date": END, "active_start": False, "active_end": True}
+
 
 def _snapshots() -> pl.DataFrame:
     """Two months of two insatser; in March Sigtuna has 20 participants, Solna 2."""
     rows = [
         *repeat(12, project="SAMRE", municipality="Sigtuna", report_month="2024-03"),
-        *repeat(8, project="SAMRE", municipality="Sigtuna", end_date=END, report_month="2024-03"),
-        *repeat(2, project="SAMRE", municipality="Solna", report_month="2024-03"),
+        *repeat(8, project="SAMRE", municipality="Sigtuna", **ENDED, report_month="2024-03"),
+        *repeat(2, project="SAMRE", municipality="Solna", **ENDED, report_month="2024-03"),
         *repeat(9, project="SAMRE", municipality="Sigtuna", report_month="2024-02"),
         *repeat(15, project="Vägval", municipality="Sigtuna", report_month="2024-02"),
     ]
@@ -134,3 +137,16 @@ def test_equal_selections_are_equal_whatever_the_order_they_were_given_in():
     assert one.is_filtered and not one.unfiltered().is_filtered
     assert one.unfiltered() == Selection(report_month="2024-03")
     assert Selection(start_from=date(2024, 1, 1)).is_filtered
+
+
+def test_a_comparison_hides_what_the_metric_frames_hide():
+    from metrics.figures import comparison_figures
+
+    snapshots = _snapshots()
+    selection = Selection.of(project=["SAMRE"])
+    comparison = comparison_figures(snapshots, selection, "share_active_end", "municipality")
+    tables = metric_figures(snapshots, selection, ["share_active_end"], ["municipality"])
+    hidden = set(tables.filter(pl.col("suppressed"))["municipality"])
+    assert "Solna" in hidden
+    assert set(comparison.filter(pl.col("suppressed"))["unit"]) == hidden
+    assert comparison.filter(pl.col("unit") == "Solna")["value"].is_null().all()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import polars as pl
 import streamlit as st
 
-from metrics.figures import detail_figures, metric_figures
+from metrics.figures import comparison_figures, detail_figures, metric_figures
 from metrics.protection import SUPPRESSION_THRESHOLD, DetailSum
 from metrics.selection import Selection, select_cases
 from ui.filters import current_selection
@@ -51,6 +51,18 @@ def metric_frame(
         tuple(by),
         over_months,
         SUPPRESSION_THRESHOLD,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _comparison(version: tuple, selection: Selection, metric: str, unit: str, suppress: int):
+    return comparison_figures(load_snapshots(), selection, metric, unit, threshold=suppress)
+
+
+def comparison_frame(metric: str, unit: str) -> pl.DataFrame:
+    """Units of the current selection compared with the whole, protected like the tables."""
+    return _comparison(
+        data_version(get_store()), current_selection(), metric, unit, SUPPRESSION_THRESHOLD
     )
 
 
