@@ -71,6 +71,25 @@ def test_filters_change_the_numbers_and_live_in_the_url(app, demo_database):
     assert _metric_values(at)["Deltagare"] == format_value(expected, "count")
 
 
+def test_the_overview_shows_what_the_one_figures_function_gives(app, demo_database):
+    """A filtered page and metric_figures agree, hidden numbers included."""
+    from metrics.figures import metric_figures
+
+    app.query_params["kommun"] = ["Sollentuna"]
+    app.query_params["kon"] = ["M"]
+    at = app.run()
+    assert not at.exception
+    selection = Selection.of(municipality=["Sollentuna"], gender=["M"])
+    metrics = ["participants", "participants_ongoing", "participants_ended"]
+    expected = metric_figures(Store(demo_database).load_snapshots(), selection, metrics)
+    shown = _metric_values(at)
+    for row in expected.iter_rows(named=True):
+        text = format_value(
+            row["value"], "count", suppressed=row["suppressed"], reason=row["hidden_reason"]
+        )
+        assert shown[CATALOGUE[row["metric"]].label] == text
+
+
 def test_a_copied_link_opens_the_same_view(app):
     app.query_params["kommun"] = ["Sollentuna"]
     app.query_params["kon"] = ["K"]
