@@ -143,9 +143,10 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     from access.roles import AccessDenied, require_suppression
     from ingest.schema import BREAKDOWN_FIELDS
     from metrics.catalogue import CATALOGUE
+    from metrics.figures import metric_figures
     from metrics.kpis import kpi_csv, kpi_records
-    from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
-    from metrics.selection import apply_filters, snapshot_as_of
+    from metrics.protection import SUPPRESSION_THRESHOLD
+    from metrics.selection import Selection, apply_filters
 
     store = open_store()
     try:
@@ -168,21 +169,19 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         require_suppression(cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "kpis")
     except AccessDenied as exc:
         return refused(exc)
-    # With --project the other projects are left out: protect against the difference too,
-    # so the whole förbund is loaded as the reference.
+    # With --project the other projects are left out: the whole förbund is loaded, so the
+    # figures are protected against the difference too (the reference is every project).
     snapshots = store.load_snapshots()
-    projects = [args.project] if args.project else None
-    if apply_filters(snapshots, projects=projects).select(pl.len()).collect().item() == 0:
+    selection = Selection.of(args.month, project=[args.project] if args.project else None)
+    if apply_filters(snapshots, selection).select(pl.len()).collect().item() == 0:
         print(
             "Det finns inga inlästa exporter" + (f" för {args.project}." if args.project else "."),
             file=sys.stderr,
         )
         return EXIT_REFUSED
-    over_months = "report_month" in by
-    everything = snapshot_as_of(snapshots, args.month, all_months=over_months)
-    cases = apply_filters(everything, projects=projects)
-    reference = everything if args.project else None
-    frame = protected_metrics(cases, by=by, threshold=args.suppress, reference=reference)
+    frame = metric_figures(
+        snapshots, selection, by=by, over_months="report_month" in by, threshold=args.suppress
+    )
     if args.format == "csv":
         sys.stdout.write(kpi_csv(frame, by))
     else:

@@ -26,7 +26,8 @@ from charts.layout import (
     unit_column_of,
     unit_name,
 )
-from charts.numbers import (
+from charts.palette import NEUTRAL_DARK, NEUTRAL_LIGHT, NEUTRAL_MID, OKABE_ITO, PRIMARY
+from presentation.numbers import (
     MISSING_TEXT,
     SUPPRESSION_THRESHOLD,
     MetricKind,
@@ -38,7 +39,6 @@ from charts.numbers import (
     hidden_text,
     suppressed_text,
 )
-from charts.palette import NEUTRAL_DARK, NEUTRAL_LIGHT, NEUTRAL_MID, OKABE_ITO, PRIMARY
 
 FLAG_MARKS: dict[str, tuple[str, str]] = {
     "above": ("▲", "Avviker uppåt från samtliga"),

@@ -17,7 +17,10 @@ from charts.layout import (
     label_with_n,
     new_figure,
 )
-from charts.numbers import (
+from charts.palette import NEUTRAL_DARK, OUTCOME_COLOURS, SERIES_COLOURS, hex_to_rgba
+from ingest.schema import CODE_LABELS, FIELDS_BY_NAME, STEPS
+from metrics.outcomes import OUTCOME_LABELS
+from presentation.numbers import (
     LINKED_TEXT,
     SUPPRESSION_THRESHOLD,
     format_count,
@@ -25,8 +28,11 @@ from charts.numbers import (
     hidden_text,
     suppressed_text,
 )
-from charts.palette import NEUTRAL_DARK, SERIES_COLOURS, hex_to_rgba
-from ingest.schema import CODE_LABELS, FIELDS_BY_NAME, STEPS
+
+#: Outcome nodes in the flows keep the colours they have in the outcome bars.
+OUTCOME_NODE_COLOURS: dict[str, str] = {
+    OUTCOME_LABELS[k]: c for k, c in OUTCOME_COLOURS.items() if k in OUTCOME_LABELS
+}
 
 
 def sankey(

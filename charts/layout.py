@@ -13,9 +13,9 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from charts.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
 from charts.palette import NEUTRAL_DARK
-from ingest.schema import label_for_code
+from presentation.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
+from presentation.selection import code_kind, value_label
 
 EMPTY_TEXT = "Inga uppgifter att visa för det här urvalet."
 FONT_FAMILY = "Source Sans Pro, Arial, Helvetica, sans-serif"
@@ -209,20 +209,12 @@ def suppression_note(names: Iterable[str], threshold: int = SUPPRESSION_THRESHOL
     )
 
 
-#: Breakdown columns whose values are codes, and the schema label list for them.
-_CODED_COLUMNS: dict[str, str] = {"gender": "gender", "born_abroad": "yesno"}
-
-
 def unit_name(column: str, value: Any) -> str:
     """The Swedish name of a unit: codes and yes/no values get their labels; names from the
     file (projects, districts) come back inert (``safe_label``)."""
-    if value is None:
-        return label_for_code("", None)
-    kind = _CODED_COLUMNS.get(column)
-    if kind is None:
-        return safe_label(str(value))
-    code = str(value).lower() if isinstance(value, bool) else str(value)
-    return label_for_code(kind, code)
+    if value is None or code_kind(column) is not None:
+        return value_label(column, value)
+    return safe_label(str(value))
 
 
 def label_with_n(name: str, n: int | None) -> str:

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from charts.layout import DEFAULT_FONT_SIZE, as_frame, empty_figure, finish_figure, new_figure
-from charts.numbers import (
+from charts.palette import NEUTRAL_DARK, OUTCOME_COLOURS, SERIES_COLOURS
+from presentation.numbers import (
     LINKED_TEXT,
     SUPPRESSION_THRESHOLD,
     format_count,
@@ -17,7 +18,6 @@ from charts.numbers import (
     hidden_text,
     suppressed_text,
 )
-from charts.palette import NEUTRAL_DARK, OUTCOME_COLOURS, SERIES_COLOURS
 
 COMPLEMENTARY_LABELS: dict[bool, str] = {
     True: "med kompletterande bistånd",

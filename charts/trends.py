@@ -21,7 +21,9 @@ from charts.layout import (
     suppression_note,
     unit_name,
 )
-from charts.numbers import (
+from charts.palette import series_style
+from ingest.schema import REPORT_MONTH_FIELD
+from presentation.numbers import (
     MISSING_TEXT,
     SUPPRESSION_THRESHOLD,
     MetricKind,
@@ -29,8 +31,6 @@ from charts.numbers import (
     format_value,
     hidden_text,
 )
-from charts.palette import series_style
-from ingest.schema import REPORT_MONTH_FIELD
 
 
 def month_label(month: str) -> str:

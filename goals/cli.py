@@ -58,7 +58,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _table(records: list[dict], store) -> str:  # type: ignore[no-untyped-def]
+def _table(records: list[dict], store, threshold: int) -> str:  # type: ignore[no-untyped-def]
     from charts.palette import goal_status_style
     from goals.model import STYLE_IDS
     from goals.service import get_goal
@@ -70,7 +70,9 @@ def _table(records: list[dict], store) -> str:  # type: ignore[no-untyped-def]
     for record in records:
         goal = get_goal(store, record["id"])
         badge = goal_status_style(STYLE_IDS[record["status"]]).badge
-        value = value_text(goal, record) if goal.kind == "measured" else "bedöms manuellt"
+        value = (
+            value_text(goal, record, threshold) if goal.kind == "measured" else "bedöms manuellt"
+        )
         target = target_text(goal)
         lines.append(
             f"{badge:18}  {record['project'][:12]:12}  {record['period'][:13]:13}  "
@@ -100,7 +102,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not records:
         print("Inga mål ännu.")
         return EXIT_OK
-    print(_table(records, store))
+    print(_table(records, store, args.suppress))
     return EXIT_OK
 
 

@@ -26,14 +26,11 @@ from goals.toml_io import (
     goals_to_toml,
     read_goals,
 )
-from ingest.schema import REPORT_MONTH_FIELD
+from ingest.schema import FIELDS_BY_NAME, REPORT_MONTH_FIELD
 from metrics.catalogue import compute_metrics, metric_counts
-from metrics.protection import (
-    SUPPRESSION_THRESHOLD,
-    ProtectedCounts,
-    hidden_metric,
-    protect_counts,
-)
+from metrics.figures import selection_protection
+from metrics.protection import SUPPRESSION_THRESHOLD, ProtectedCounts, hidden_metric
+from metrics.selection import Selection, select_cases
 from store import Store
 from store.goal_store import Change, GoalStore
 
@@ -278,15 +275,14 @@ def load_demo_goals(store: Store, actor: str = DEMO_ACTOR) -> dict[str, int]:
 # -- evaluation -----------------------------------------------------------------------
 
 
-def _filtered(cases: pl.DataFrame, goal: Goal) -> pl.DataFrame:
-    conditions = []
+def goal_selection(goal: Goal) -> Selection:
+    """The goal's filters as a selection of its insats's cases (a yes/no field as Ja/Nej)."""
+    chosen: dict[str, list[Any]] = {}
     for header, values in goal.filters.items():
-        column = FILTER_FIELDS[header]
-        wanted: list[Any] = (
-            [v == "Ja" for v in values] if header == "utrikes_fodd" else list(values)
-        )
-        conditions.append(pl.col(column).is_in(wanted).fill_null(False))
-    return cases.filter(*conditions) if conditions else cases
+        name = FILTER_FIELDS[header]
+        yes_no = FIELDS_BY_NAME[name].kind == "yesno"
+        chosen[name] = [v == "Ja" for v in values] if yes_no else list(values)
+    return Selection.of(**chosen)
 
 
 def _metric_row(cases: pl.DataFrame, goal: Goal) -> dict[str, Any] | None:
@@ -317,9 +313,13 @@ class _Evaluator:
         self.stored = {(r["goal_id"], r["report_month"]): r for r in stored}
         self._protected: dict[tuple, ProtectedCounts] = {}
 
-    def month_cases(self, goal: Goal, month: str) -> pl.DataFrame:
+    def month_snapshot(self, goal: Goal, month: str) -> pl.DataFrame:
+        """The insats's snapshot of that month: what the goal's selection picks from."""
         frame = self.snapshots[goal.project]
-        return _filtered(frame.filter(pl.col(REPORT_MONTH_FIELD) == month), goal)
+        return frame.filter(pl.col(REPORT_MONTH_FIELD) == month)
+
+    def month_cases(self, goal: Goal, month: str) -> pl.DataFrame:
+        return select_cases(self.month_snapshot(goal, month), goal_selection(goal)).collect()
 
     def protection(self, goal: Goal, month: str | None, threshold: int) -> dict[str, Any]:
         """How the goal's figures are protected for small numbers in that month.
@@ -331,10 +331,8 @@ class _Evaluator:
             return {"hidden_reason": None, "denominator_hidden": False}
         key = (goal.project, month, json.dumps(goal_to_row(goal)["filters"]), threshold)
         if key not in self._protected:
-            frame = self.snapshots[goal.project].filter(pl.col(REPORT_MONTH_FIELD) == month)
-            reference = frame if goal.filters else None
-            self._protected[key] = protect_counts(
-                _filtered(frame, goal), threshold=threshold, reference=reference
+            self._protected[key] = selection_protection(
+                self.month_snapshot(goal, month), goal_selection(goal), threshold=threshold
             )
         protected = self._protected[key]
         _, denominator, _ = metric_counts(goal.metric)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from charts.numbers import format_n, format_share, format_value
 from goals.model import Goal
 from metrics.catalogue import CATALOGUE
+from metrics.protection import SUPPRESSION_THRESHOLD
+from presentation.numbers import format_n, format_share, format_value
 
 
 def _number(metric: str, value: float) -> str:
@@ -32,13 +33,15 @@ def target_text(goal: Goal) -> str:
     return f"{word} {_number(goal.metric, target)} (gult från {_number(goal.metric, yellow)})"
 
 
-def value_text(goal: Goal, record: Mapping[str, Any]) -> str:
+def value_text(
+    goal: Goal, record: Mapping[str, Any], threshold: int = SUPPRESSION_THRESHOLD
+) -> str:
     """The value judged, with its basis: ``"87,6 % (204 av 233)"``; ``"–"`` without one."""
     if goal.metric is None:
         return ""
     metric = CATALOGUE[goal.metric]
     if record.get("suppressed"):
-        return format_n(None, record.get("denominator"), suppressed=True)
+        return format_n(None, record.get("denominator"), suppressed=True, threshold=threshold)
     value = record.get("value")
     if value is None:
         return "ingen uppgift"

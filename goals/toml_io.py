@@ -18,7 +18,7 @@ import tomli_w
 
 from goals.model import DIRECTIONS, FILTER_FIELDS, KINDS, MANUAL_STATUSES, Goal, Threshold
 from ingest.municipalities import resolve
-from ingest.schema import AGE_GROUPS, GENDER_CODES
+from ingest.schema import FIELDS_BY_NAME
 from metrics.catalogue import CATALOGUE
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
@@ -282,6 +282,13 @@ def _filters(data: Mapping[str, Any], problems: list[str]) -> dict[str, tuple[st
     return filters
 
 
+def _allowed_values(header: str) -> tuple[str, ...]:
+    """The values a filter takes: a coded field's codes, Ja/Nej for a yes/no field; names
+    (insats, stadsdel) are free text."""
+    field = FIELDS_BY_NAME[FILTER_FIELDS[header]]
+    return _YES_NO if field.kind == "yesno" else field.codes
+
+
 def _filter_value(header: str, value: str, problems: list[str]) -> str | None:
     if header == "kommun":
         match = resolve(value)
@@ -290,8 +297,8 @@ def _filter_value(header: str, value: str, problems: list[str]) -> str | None:
         hint = f" (menade du {match.suggestion}?)" if match.suggestion else ""
         problems.append(f"okänd kommun '{value}'{hint}")
         return None
-    allowed = {"kon": GENDER_CODES, "aldersgrupp": AGE_GROUPS, "utrikes_fodd": _YES_NO}.get(header)
-    if allowed is not None and value not in allowed:
+    allowed = _allowed_values(header)
+    if allowed and value not in allowed:
         problems.append(f"{header} = '{value}' är inget giltigt värde ({', '.join(allowed)})")
         return None
     return value

@@ -1,13 +1,89 @@
-"""Which rows a view looks at: the current snapshot and the user's filters."""
+"""Which rows a view looks at: the current snapshot and the user's filters.
+
+A :class:`Selection` is what a view shows: a report month, the values chosen per filter
+field and a start-date range. The filter fields are the schema's breakdown fields (the
+report month aside), so a new breakdown field is a filter everywhere: sidebar, URL,
+goals and the command line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import polars as pl
 
-from ingest.schema import REPORT_MONTH_FIELD
+from ingest.schema import BREAKDOWN_FIELDS, REPORT_MONTH_FIELD
+
+START_FIELD = "start_date"
+
+#: Fields a selection can narrow the cases by: every breakdown field but the report month
+#: (each month is its own state of the data), the project first and then the schema's order.
+FILTER_FIELDS: tuple[str, ...] = (
+    "project",
+    *(name for name in BREAKDOWN_FIELDS.values() if name not in ("project", REPORT_MONTH_FIELD)),
+)
+
+Choices = tuple[tuple[str, tuple[Any, ...]], ...]
+
+
+def _choices(values: Mapping[str, Sequence[Any] | None]) -> Choices:
+    unknown = set(values) - set(FILTER_FIELDS)
+    if unknown:
+        raise ValueError(f"okänt filterfält: {', '.join(sorted(unknown))}")
+    return tuple(
+        (name, tuple(values[name]))
+        for name in FILTER_FIELDS
+        if name in values and values[name] is not None
+    )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a view shows: the report month, chosen values per filter field, a start range.
+
+    ``report_month`` None means each project's newest month. A field that is not chosen
+    keeps every row; a field chosen with no values keeps none. Build one with
+    :meth:`of`, which takes the filter fields by their canonical names.
+    """
+
+    report_month: str | None = None
+    choices: Choices = field(default=())
+    start_from: date | None = None
+    start_to: date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choices", _choices(dict(self.choices)))
+
+    @classmethod
+    def of(
+        cls,
+        report_month: str | None = None,
+        *,
+        start_from: date | None = None,
+        start_to: date | None = None,
+        **chosen: Sequence[Any] | None,
+    ) -> Selection:
+        """``Selection.of("2024-03", municipality=["Sigtuna"])``; ``None`` = not chosen."""
+        return cls(report_month, _choices(chosen), start_from, start_to)
+
+    def chosen(self, name: str) -> tuple[Any, ...] | None:
+        """The values chosen for a filter field (``None``: every value)."""
+        return dict(self.choices).get(name)
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether anything beyond the report month narrows the view."""
+        return bool(self.choices) or self.start_from is not None or self.start_to is not None
+
+    def unfiltered(self) -> Selection:
+        """The same view without filters: the report month only."""
+        return Selection(report_month=self.report_month)
+
+    def with_month(self, report_month: str | None) -> Selection:
+        return replace(self, report_month=report_month)
 
 
 def latest_snapshot(snapshots: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -23,35 +99,19 @@ def latest_snapshot(snapshots: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     return lf.filter(month == month.max().over("project"))
 
 
-def apply_filters(
-    cases: pl.LazyFrame | pl.DataFrame,
-    *,
-    projects: Sequence[str] | None = None,
-    municipalities: Sequence[str] | None = None,
-    genders: Sequence[str] | None = None,
-    age_groups: Sequence[str] | None = None,
-    start_from: date | None = None,
-    start_to: date | None = None,
-) -> pl.LazyFrame:
-    """Keep the rows matching every given filter; ``None`` means no filter.
+def apply_filters(cases: pl.LazyFrame | pl.DataFrame, selection: Selection) -> pl.LazyFrame:
+    """Keep the rows matching every filter of the selection (its report month aside).
 
-    Start dates are inclusive at both ends. An empty list keeps nothing (the user chose
-    no value), unlike ``None``.
+    Start dates are inclusive at both ends. A field chosen with no values keeps nothing.
     """
     lf = cases.lazy()
-    conditions: list[pl.Expr] = []
-    for column, values in (
-        ("project", projects),
-        ("municipality", municipalities),
-        ("gender", genders),
-        ("age_group", age_groups),
-    ):
-        if values is not None:
-            conditions.append(pl.col(column).is_in(list(values)).fill_null(False))
-    if start_from is not None:
-        conditions.append(pl.col("start_date") >= start_from)
-    if start_to is not None:
-        conditions.append(pl.col("start_date") <= start_to)
+    conditions: list[pl.Expr] = [
+        pl.col(name).is_in(list(values)).fill_null(False) for name, values in selection.choices
+    ]
+    if selection.start_from is not None:
+        conditions.append(pl.col(START_FIELD) >= selection.start_from)
+    if selection.start_to is not None:
+        conditions.append(pl.col(START_FIELD) <= selection.start_to)
     return lf.filter(*conditions) if conditions else lf
 
 
@@ -67,3 +127,13 @@ def snapshot_as_of(
     if month is not None:
         lf = lf.filter(pl.col(REPORT_MONTH_FIELD) <= month)
     return lf if all_months else latest_snapshot(lf)
+
+
+def select_cases(
+    snapshots: pl.LazyFrame | pl.DataFrame, selection: Selection, *, over_months: bool = False
+) -> pl.LazyFrame:
+    """The cases a selection shows: filtered, then each project's newest month up to its
+    report month (with ``over_months`` every month up to it, for a trend)."""
+    months = snapshot_as_of(snapshots, selection.report_month, all_months=True)
+    filtered = apply_filters(months, selection)
+    return filtered if over_months else latest_snapshot(filtered)

@@ -21,8 +21,7 @@ import polars as pl
 from babel.dates import format_date
 
 from charts.comparison import dumbbell, interval_bars
-from charts.flows import sankey
-from charts.numbers import format_n, format_share, format_value, suppressed_text
+from charts.flows import OUTCOME_NODE_COLOURS, sankey
 from charts.outcome_bars import outcome_bars
 from charts.palette import goal_status_style
 from charts.trends import trend_lines
@@ -31,7 +30,12 @@ from goals.service import get_goal, goal_statuses
 from goals.text import target_text
 from ingest.schema import REPORT_MONTH_FIELD
 from metrics.catalogue import CATALOGUE, Metric
-from metrics.compare import compare_units
+from metrics.figures import (
+    comparison_figures,
+    detail_figures,
+    metric_figures,
+    selection_protection,
+)
 from metrics.flows import income_to_outcome, outcome_breakdown
 from metrics.outcomes import OUTCOMES
 from metrics.protection import (
@@ -39,25 +43,23 @@ from metrics.protection import (
     ProtectedCounts,
     flow_sums,
     outcome_route_sums,
-    protect_counts,
-    protect_detail,
-    protected_metrics,
     protection_explanation,
 )
 from metrics.quality import completeness, missing_months
-from metrics.selection import snapshot_as_of
+from metrics.selection import Selection, select_cases, snapshot_as_of
 from metrics.suppression import suppress_small_counts
-from store import Store
-from ui.kpi import basis_text
-from ui.municipalities import comparison_table, standing_table, suppress_comparison
-from ui.outcomes import OUTCOME_NODE_COLOURS, flow_table
-from ui.overview import (
+from presentation.comparison import comparison_table, standing_table
+from presentation.key_numbers import basis_text
+from presentation.numbers import format_n, format_share, format_value, suppressed_text
+from presentation.outcomes import flow_table
+from presentation.overview import (
     OVERVIEW_METRICS,
     ended_count,
     outcome_table,
     participants_sentence,
 )
-from ui.trends import trend_table
+from presentation.trends import trend_table
+from store import Store
 
 #: The municipality comparison and the dumbbell look at activity, as the Kommuner page does.
 COMPARISON_METRIC = "share_active_end"
@@ -267,14 +269,19 @@ def _metric_rows(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return {row["metric"]: row for row in frame.iter_rows(named=True)}
 
 
-def _key_numbers(totals: pl.DataFrame) -> tuple[KeyNumber, ...]:
+def _key_numbers(totals: pl.DataFrame, threshold: int) -> tuple[KeyNumber, ...]:
     rows = _metric_rows(totals)
     numbers = []
     for metric_id in OVERVIEW_METRICS:
         metric = CATALOGUE[metric_id]
         row = rows.get(metric_id, {"value": None, "suppressed": False})
-        value = format_value(row.get("value"), metric.kind, suppressed=bool(row.get("suppressed")))
-        basis = basis_text(row, metric.kind) if metric.kind != "count" else ""
+        value = format_value(
+            row.get("value"),
+            metric.kind,
+            suppressed=bool(row.get("suppressed")),
+            threshold=threshold,
+        )
+        basis = basis_text(row, metric.kind, threshold) if metric.kind != "count" else ""
         numbers.append(KeyNumber(metric_id, metric.label, value, basis, dict(row)))
     return tuple(numbers)
 
@@ -326,9 +333,15 @@ def _goal_line(store: Store, record: dict[str, Any], threshold: int) -> GoalLine
 
 
 def _outcomes(
-    cases: pl.LazyFrame, ended: int | None, threshold: int, protected: ProtectedCounts
+    snapshots: pl.DataFrame,
+    selection: Selection,
+    ended: int | None,
+    threshold: int,
+    protected: ProtectedCounts,
 ) -> Chart | None:
-    breakdown = protect_detail(outcome_breakdown(cases), outcome_route_sums(), protected)
+    breakdown = detail_figures(
+        snapshots, selection, outcome_breakdown, outcome_route_sums(), protected=protected
+    )
     if breakdown.height == 0:
         return None
     return _chart(
@@ -336,13 +349,21 @@ def _outcomes(
         "Utfall för avslutade deltagare",
         outcome_bars(breakdown, total=ended, threshold=threshold),
         "Stapeldiagram: antal och andel avslutade deltagare per utfall.",
-        Table.from_frame(outcome_table(breakdown, ended), ["Antal"]),
+        Table.from_frame(outcome_table(breakdown, ended, threshold), ["Antal"]),
         drawn=_shows_something(breakdown, "count"),
     )
 
 
-def _flow(cases: pl.LazyFrame, threshold: int, protected: ProtectedCounts) -> Chart | None:
-    flows = protect_detail(income_to_outcome(cases), flow_sums("income_to_outcome"), protected)
+def _flow(
+    snapshots: pl.DataFrame, selection: Selection, threshold: int, protected: ProtectedCounts
+) -> Chart | None:
+    flows = detail_figures(
+        snapshots,
+        selection,
+        income_to_outcome,
+        flow_sums("income_to_outcome"),
+        protected=protected,
+    )
     if flows.height == 0:
         return None
     title = "Från försörjning vid start till utfall"
@@ -351,18 +372,15 @@ def _flow(cases: pl.LazyFrame, threshold: int, protected: ProtectedCounts) -> Ch
         title,
         sankey(flows, title, node_colours=OUTCOME_NODE_COLOURS, threshold=threshold),
         "Flödesdiagram: försörjning vid start till utfall; tabellen har samma uppgifter.",
-        Table.from_frame(flow_table(flows), ["Antal"]),
+        Table.from_frame(flow_table(flows, threshold), ["Antal"]),
         drawn=_shows_something(flows, "count"),
     )
 
 
-def _comparison(cases: pl.LazyFrame, threshold: int) -> Chart | None:
+def _comparison(snapshots: pl.DataFrame, selection: Selection, threshold: int) -> Chart | None:
     label = CATALOGUE[COMPARISON_METRIC].label
-    comparison = suppress_comparison(
-        compare_units(cases, COMPARISON_METRIC, "municipality"),
-        protected_metrics(cases, [COMPARISON_METRIC], ["municipality"], threshold=threshold),
-        protected_metrics(cases, [COMPARISON_METRIC], threshold=threshold),
-        "municipality",
+    comparison = comparison_figures(
+        snapshots, selection, COMPARISON_METRIC, "municipality", threshold=threshold
     )
     if comparison.height == 0 or not comparison["denominator"].drop_nulls().sum():
         return None
@@ -371,7 +389,9 @@ def _comparison(cases: pl.LazyFrame, threshold: int) -> Chart | None:
         f"{label} per kommun",
         interval_bars(comparison, "Kommun", label, threshold=threshold),
         f"Staplar med 95 %-intervall: {label.lower()} per kommun.",
-        Table.from_frame(comparison_table(comparison, "Kommun"), ["Täljare", "n (nämnare)"]),
+        Table.from_frame(
+            comparison_table(comparison, "Kommun", threshold), ["Täljare", "n (nämnare)"]
+        ),
         "Antalen är små, så en skillnad på tio procentenheter kan vara slump. "
         "▲ eller ▼ vid en kommun betyder att den ligger utanför 99,8 %-gränsen i "
         "trattdiagrammet: skillnaden är större än slumpen förklarar.",
@@ -379,10 +399,10 @@ def _comparison(cases: pl.LazyFrame, threshold: int) -> Chart | None:
     )
 
 
-def _activity(cases: pl.LazyFrame, threshold: int) -> Chart | None:
+def _activity(snapshots: pl.DataFrame, selection: Selection, threshold: int) -> Chart | None:
     by = ["municipality"]
     metrics = ["share_active_start", "share_active_end"]
-    frame = protected_metrics(cases, metrics, by, threshold=threshold)
+    frame = metric_figures(snapshots, selection, metrics, by, threshold=threshold)
     if frame.height == 0 or not frame["denominator"].drop_nulls().sum():
         return None
     return _chart(
@@ -391,7 +411,7 @@ def _activity(cases: pl.LazyFrame, threshold: int) -> Chart | None:
         dumbbell(frame, unit_label="Kommun", unit_column="municipality", threshold=threshold),
         "Hantel per kommun: andel i aktivitet vid start (ring) och vid avslut (romb).",
         Table.from_frame(
-            standing_table(frame, None, "municipality", "Kommun"),
+            standing_table(frame, None, "municipality", "Kommun", threshold),
             [CATALOGUE[m].label for m in metrics],
         ),
         "Ringen är andelen vid start, romben andelen vid avslut; n är nämnaren.",
@@ -429,7 +449,7 @@ def _trend(all_trends: pl.DataFrame, metric_id: str, threshold: int) -> Chart | 
         figure,
         f"Linjediagram: {metric.label.lower()} per rapportmånad.",
         Table.from_frame(
-            trend_table(frame, metric_id, None),
+            trend_table(frame, metric_id, None, threshold),
             [metric.label] if metric.kind == "count" else ["Underlag"],
         ),
         drawn=_shows_something(frame, "value"),
@@ -556,24 +576,31 @@ def build_report(
             f"den första är från {snapshots[REPORT_MONTH_FIELD].min()}."
         )
     month = month or newest
-    cases = snapshot_as_of(snapshots, month)
+    # The whole insats as of the month, without filters: nothing to protect against.
+    selection = Selection(report_month=month)
+    cases = select_cases(snapshots, selection)
 
     # One protection for everything the pack shows of this month; each trend month is
     # protected as that month's own state.
-    protected = protect_counts(cases, threshold=threshold)
-    totals = protected_metrics(cases, list(OVERVIEW_METRICS), threshold=threshold)
+    protected = selection_protection(snapshots, selection, threshold=threshold)
+    totals = metric_figures(snapshots, selection, OVERVIEW_METRICS, threshold=threshold)
     records = goal_statuses(store, project, month, suppress=threshold)
     goals = tuple(_goal_line(store, r, threshold) for r in records)
-    all_trends = protected_metrics(
-        months, list(TREND_METRICS), [REPORT_MONTH_FIELD], threshold=threshold
+    all_trends = metric_figures(
+        snapshots,
+        selection,
+        TREND_METRICS,
+        [REPORT_MONTH_FIELD],
+        over_months=True,
+        threshold=threshold,
     )
     trends = tuple(
         chart for m in TREND_METRICS if (chart := _trend(all_trends, m, threshold)) is not None
     )
     notes, filled = _quality(store, project, month, cases, threshold)
-    comparison = _comparison(cases, threshold)
-    activity = _activity(cases, threshold)
-    outcomes = _outcomes(cases, ended_count(totals), threshold, protected)
+    comparison = _comparison(snapshots, selection, threshold)
+    activity = _activity(snapshots, selection, threshold)
+    outcomes = _outcomes(snapshots, selection, ended_count(totals), threshold, protected)
 
     shown: list[str] = [*OVERVIEW_METRICS, *TREND_METRICS]
     shown += [g.metric for g in goals if g.metric]
@@ -592,11 +619,11 @@ def build_report(
         made_text=date_text(made),
         forbund=_forbund(is_demo),
         is_demo=is_demo,
-        participants_text=participants_sentence(totals),
-        key_numbers=_key_numbers(totals),
+        participants_text=participants_sentence(totals, threshold),
+        key_numbers=_key_numbers(totals, threshold),
         goals=goals,
         outcomes=outcomes,
-        flow=_flow(cases, threshold, protected),
+        flow=_flow(snapshots, selection, threshold, protected),
         comparison=comparison,
         activity=activity,
         trends=trends,

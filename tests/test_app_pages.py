@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from charts.numbers import format_value
 from metrics.catalogue import CATALOGUE, compute_metrics
-from metrics.selection import apply_filters, latest_snapshot
+from metrics.selection import Selection, apply_filters, latest_snapshot
+from presentation.numbers import format_value
 from store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -60,14 +60,34 @@ def test_overview_loads_the_demo_and_shows_the_metrics_layers_numbers(app, demo_
 
 def test_filters_change_the_numbers_and_live_in_the_url(app, demo_database):
     at = app.run()
-    at.multiselect(key="filter_municipalities").set_value(["Sigtuna"]).run()
+    at.multiselect(key="filter_municipality").set_value(["Sigtuna"]).run()
     assert not at.exception
     assert at.query_params["kommun"] in ("Sigtuna", ["Sigtuna"])
     cases = apply_filters(
-        latest_snapshot(Store(demo_database).load_snapshots()), municipalities=["Sigtuna"]
+        latest_snapshot(Store(demo_database).load_snapshots()),
+        Selection.of(municipality=["Sigtuna"]),
     )
     expected = compute_metrics(cases, ["participants"]).row(0, named=True)["value"]
     assert _metric_values(at)["Deltagare"] == format_value(expected, "count")
+
+
+def test_the_overview_shows_what_the_one_figures_function_gives(app, demo_database):
+    """A filtered page and metric_figures agree, hidden numbers included."""
+    from metrics.figures import metric_figures
+
+    app.query_params["kommun"] = ["Sollentuna"]
+    app.query_params["kon"] = ["M"]
+    at = app.run()
+    assert not at.exception
+    selection = Selection.of(municipality=["Sollentuna"], gender=["M"])
+    metrics = ["participants", "participants_ongoing", "participants_ended"]
+    expected = metric_figures(Store(demo_database).load_snapshots(), selection, metrics)
+    shown = _metric_values(at)
+    for row in expected.iter_rows(named=True):
+        text = format_value(
+            row["value"], "count", suppressed=row["suppressed"], reason=row["hidden_reason"]
+        )
+        assert shown[CATALOGUE[row["metric"]].label] == text
 
 
 def test_a_copied_link_opens_the_same_view(app):
@@ -75,8 +95,8 @@ def test_a_copied_link_opens_the_same_view(app):
     app.query_params["kon"] = ["K"]
     at = app.run()
     assert not at.exception
-    assert at.multiselect(key="filter_municipalities").value == ["Sollentuna"]
-    assert at.multiselect(key="filter_genders").value == ["K"]
+    assert at.multiselect(key="filter_municipality").value == ["Sollentuna"]
+    assert at.multiselect(key="filter_gender").value == ["K"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from metrics.selection import apply_filters, latest_snapshot
+from metrics.selection import Selection, apply_filters, latest_snapshot
 from metrics.trends import changes_since_last_month
 from tests.metrics_factory import cases, ended, repeat
 
@@ -49,17 +49,17 @@ def test_apply_filters():
     )
 
     def count(**filters) -> int:
-        return apply_filters(frame, **filters).collect().height
+        return apply_filters(frame, Selection.of(**filters)).collect().height
 
     assert count() == 3
-    assert count(municipalities=["Sigtuna"]) == 2
-    assert count(municipalities=["Sigtuna"], genders=["M"]) == 1
-    assert count(projects=["Kaosam"]) == 1
-    assert count(age_groups=["25-34"]) == 1
+    assert count(municipality=["Sigtuna"]) == 2
+    assert count(municipality=["Sigtuna"], gender=["M"]) == 1
+    assert count(project=["Kaosam"]) == 1
+    assert count(age_group=["25-34"]) == 1
     assert count(start_from=date(2024, 1, 1)) == 2
     assert count(start_to=date(2023, 12, 31)) == 1
     assert count(start_from=date(2024, 1, 1), start_to=date(2024, 1, 1)) == 2
-    assert count(genders=[]) == 0
+    assert count(gender=[]) == 0
 
 
 def test_changes_since_last_month():

@@ -11,7 +11,7 @@ from demo.load import load_demo_set
 from metrics.catalogue import compute_metrics
 from metrics.kpis import kpi_records
 from metrics.protection import LINKED_FIELDS, protected_metrics
-from metrics.selection import apply_filters, snapshot_as_of
+from metrics.selection import Selection, apply_filters, snapshot_as_of
 from store import Store
 from tests.disclosure_attacker import attack
 
@@ -49,7 +49,7 @@ def test_what_the_pages_and_the_pack_show_of_one_insats_gives_no_small_count_awa
     snapshots, project
 ):
     """The pack's tables (totals, per kommun) and the pages' (each unit) for one insats."""
-    cases = apply_filters(snapshot_as_of(snapshots, None), projects=[project])
+    cases = apply_filters(snapshot_as_of(snapshots, None), Selection.of(project=[project]))
     views = [(), ("municipality",), ("district",), ("gender",), ("age_group",)]
     shown, truth = _shown_and_truth(cases, views)
     assert attack(shown, truth) == []

@@ -250,3 +250,13 @@ def test_a_chart_with_everything_hidden_is_left_out_with_a_reason(demo_store: St
     html = render_html(early)
     assert NOTHING_TO_DRAW in html
     assert 'id="diagram-outcomes"' not in html
+
+
+def test_the_threshold_given_is_the_one_every_table_shows(small_store: Store) -> None:
+    """A pack built with another threshold hides by it and says so in every table."""
+    content = build_report(small_store, "Liten", threshold=10)
+    assert content.threshold == 10
+    cells = [cell for table in content.tables() for row in table.rows for cell in row]
+    assert any("<10" in cell for cell in cells)
+    assert not any("<5" in cell for cell in cells)
+    assert small_counts(content.tables(), threshold=10) == []

@@ -1,17 +1,13 @@
-"""Key numbers as users read them: value, its basis ("12 av 44") and the definition on hover."""
+"""A key number tile: value, its basis under it and the definition on hover."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_n, format_value, hidden_text
 from metrics.catalogue import CATALOGUE
-from ui.catalogue import definition
-
-
-def metric_row(frame: pl.DataFrame, metric_id: str) -> dict | None:
-    rows = frame.filter(pl.col("metric") == metric_id)
-    return rows.row(0, named=True) if rows.height else None
+from presentation.catalogue import definition
+from presentation.key_numbers import basis_text, metric_row
+from presentation.numbers import format_value
 
 
 def show_kpi(container, frame: pl.DataFrame, metric_id: str, *, label: str | None = None) -> None:
@@ -29,16 +25,3 @@ def show_kpi(container, frame: pl.DataFrame, metric_id: str, *, label: str | Non
     container.metric(label, value, help=definition(metric_id))
     if metric.kind in ("share", "median", "difference"):
         container.markdown(basis_text(row, metric.kind))
-
-
-def basis_text(row: dict, kind: str) -> str:
-    suppressed = bool(row.get("suppressed"))
-    reason = row.get("hidden_reason")
-    if kind == "share":
-        return format_n(
-            row.get("numerator"), row.get("denominator"), suppressed=suppressed, reason=reason
-        )
-    denominator = row.get("denominator")
-    if denominator is None:
-        return f"Underlag: {hidden_text(reason)}" if suppressed else "Underlag saknas"
-    return f"Underlag: {format_value(denominator, 'count')} deltagare"

@@ -73,8 +73,9 @@ def meeting_pack_section(store: Store, filters: Filters) -> None:
     projects = report_projects(store)
     if not projects:
         return
-    if len(filters.projects) == 1 and filters.projects[0] in projects:
-        project = filters.projects[0]
+    chosen = filters.selection.chosen("project") or ()
+    if len(chosen) == 1 and chosen[0] in projects:
+        project = chosen[0]
         st.markdown(
             f"Underlag för {escape_markdown(project)} att ladda ner och lägga till protokollet."
         )

@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from metrics.quality import completeness, missing_months, newest_uploads, unknown_codes
+from presentation.quality import suppressed_unknown_codes
 from ui.layout import empty_state, show_table
-from ui.quality import suppressed_unknown_codes
 from ui.selection import cached
 from ui.state import imports_frame
 

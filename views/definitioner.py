@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.protection import protection_explanation
-from ui.catalogue import catalogue_table, outcome_rules
+from presentation.catalogue import catalogue_table, outcome_rules
 
 st.title("Definitioner")
 st.write(

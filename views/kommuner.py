@@ -5,10 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.comparison import dumbbell, funnel_plot, interval_bars
-from metrics.compare import compare_units, funnel_curve
-from ui.filters import current_filters
-from ui.layout import chart_font_size, empty_state, show_chart, show_table
-from ui.municipalities import (
+from metrics.compare import funnel_curve
+from presentation.comparison import (
     SHARE_METRICS,
     UNIT_CHOICES,
     UNIT_METRICS,
@@ -18,9 +16,10 @@ from ui.municipalities import (
     metric_label,
     standing_style,
     standing_table,
-    suppress_comparison,
 )
-from ui.selection import cached, metric_frame, show_filter_notice
+from ui.filters import current_filters
+from ui.layout import chart_font_size, empty_state, show_chart, show_table
+from ui.selection import cached, comparison_frame, metric_frame, show_filter_notice
 from ui.text import escape_markdown
 
 filters = current_filters()
@@ -46,12 +45,7 @@ unit_label = right.selectbox("Jämför", units)
 unit = UNIT_CHOICES[unit_label]
 label = metric_label(metric_id)
 
-comparison = suppress_comparison(
-    cached(compare_units, metric_id, unit),
-    metric_frame([metric_id], by=[unit]),
-    metric_frame([metric_id]),
-    unit,
-)
+comparison = comparison_frame(metric_id, unit)
 if comparison.height == 0 or comparison["denominator"].drop_nulls().sum() == 0:
     empty_state(f"Det finns inget underlag för {label.lower()} i urvalet.")
 else:

@@ -8,17 +8,17 @@ from charts.outcome_bars import outcome_bars
 from metrics.flows import outcome_breakdown
 from metrics.protection import outcome_route_sums
 from metrics.trends import changes_since_last_month
-from ui.filters import current_filters
-from ui.goals import show_summary
-from ui.kpi import show_kpi
-from ui.layout import chart_font_size, empty_state, show_chart
-from ui.overview import (
+from presentation.overview import (
     OVERVIEW_METRICS,
     changes_text,
     ended_count,
     outcome_table,
     participants_sentence,
 )
+from ui.filters import current_filters
+from ui.goals import show_summary
+from ui.kpi import show_kpi
+from ui.layout import chart_font_size, empty_state, show_chart
 from ui.report import meeting_pack_section
 from ui.selection import cached, metric_frame, protected_detail, show_filter_notice
 from ui.state import get_store

@@ -6,11 +6,11 @@ import streamlit as st
 
 from charts.trends import trend_lines
 from metrics.catalogue import CATALOGUE
+from presentation.trends import GROUP_CHOICES, trend_table
 from ui.filters import current_filters
 from ui.layout import chart_font_size, empty_state, show_chart
 from ui.selection import metric_frame, show_filter_notice
 from ui.text import escape_markdown
-from ui.trends import GROUP_CHOICES, trend_table
 
 filters = current_filters()
 st.title("Trender")

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.flows import sankey, step_matrix_heatmap
+from charts.flows import OUTCOME_NODE_COLOURS, sankey, step_matrix_heatmap
 from charts.outcome_bars import outcome_bars
 from metrics.flows import outcome_breakdown, step_matrix
 from metrics.protection import flow_sums, outcome_route_sums, step_grid_sums
-from ui.filters import current_filters
-from ui.layout import chart_font_size, empty_state, show_chart
-from ui.outcomes import (
+from presentation.outcomes import (
     FLOW_CHOICES,
-    OUTCOME_NODE_COLOURS,
     complementary_aid_text,
     flow_table,
     matrix_table,
 )
-from ui.overview import OVERVIEW_METRICS, ended_count, outcome_table
+from presentation.overview import OVERVIEW_METRICS, ended_count, outcome_table
+from ui.filters import current_filters
+from ui.layout import chart_font_size, empty_state, show_chart
 from ui.selection import metric_frame, protected_detail, show_filter_notice
 from ui.text import escape_markdown
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import suppressed_text
 from metrics.suppression import suppress_small_counts
+from presentation.numbers import suppressed_text
 
 
 def suppressed_unknown_codes(unknown: pl.DataFrame) -> pl.DataFrame:

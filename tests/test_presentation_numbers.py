@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from charts.numbers import (
+from presentation.numbers import (
     MISSING_TEXT,
     format_count,
     format_decimal,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_count, format_share, hidden_text, suppressed_text
 from metrics.outcomes import OUTCOME_DETAIL_LABELS, OUTCOME_LABELS, OUTCOMES
 from metrics.protection import SUPPRESSION_THRESHOLD
-from ui.kpi import metric_row
+from presentation.key_numbers import metric_row
+from presentation.numbers import format_count, format_share, hidden_text, suppressed_text
 
 OVERVIEW_METRICS: tuple[str, ...] = (
     "participants",
@@ -20,29 +20,32 @@ OVERVIEW_METRICS: tuple[str, ...] = (
 )
 
 
-def _count_text(row: dict | None) -> str:
+def _count_text(row: dict | None, threshold: int) -> str:
     if row is None:
         return "0"
     if row.get("suppressed"):
-        return hidden_text(row.get("hidden_reason"))
+        return hidden_text(row.get("hidden_reason"), threshold)
     return format_count(row.get("value"))
 
 
-def participants_sentence(totals: pl.DataFrame) -> str:
+def participants_sentence(totals: pl.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> str:
     """'175 deltagare samt 4 anonyma' — anonymous participants counted, but apart."""
-    participants = _count_text(metric_row(totals, "participants"))
+    participants = _count_text(metric_row(totals, "participants"), threshold)
     anonymous_row = metric_row(totals, "participants_anonymous")
     if anonymous_row and (anonymous_row.get("value") or anonymous_row.get("suppressed")):
-        return f"{participants} deltagare samt {_count_text(anonymous_row)} anonyma"
+        return f"{participants} deltagare samt {_count_text(anonymous_row, threshold)} anonyma"
     return f"{participants} deltagare"
 
 
 def ended_count(totals: pl.DataFrame) -> int | None:
+    """How many participants ended (``None`` when hidden or missing)."""
     row = metric_row(totals, "participants_ended")
     return None if row is None or row.get("value") is None else int(row["value"])
 
 
-def outcome_table(outcomes: pl.DataFrame, ended_total: int | None) -> pl.DataFrame:
+def outcome_table(
+    outcomes: pl.DataFrame, ended_total: int | None, threshold: int = SUPPRESSION_THRESHOLD
+) -> pl.DataFrame:
     """Outcome and sub-category with count and share of ended; hidden counts read '<5'."""
     ended = outcomes.filter(pl.col("outcome").is_in(list(OUTCOMES)))
     shares = [
@@ -62,7 +65,7 @@ def outcome_table(outcomes: pl.DataFrame, ended_total: int | None) -> pl.DataFra
         .otherwise(pl.lit(""))
         .alias("Bistånd"),
         pl.when(pl.col("suppressed"))
-        .then(pl.lit(suppressed_text()))
+        .then(pl.lit(suppressed_text(threshold)))
         .otherwise(pl.col("count").cast(pl.String))
         .alias("Antal"),
         pl.col("_share").alias("Andel av avslutade"),
@@ -70,6 +73,7 @@ def outcome_table(outcomes: pl.DataFrame, ended_total: int | None) -> pl.DataFra
 
 
 def changes_text(changes: dict) -> str:
+    """New, ended and changed participants since the previous month, in one sentence."""
     if not changes.get("previous_month"):
         return "Det finns bara en månad inläst, så det finns inget att jämföra med ännu."
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_share, format_value, hidden_text
 from ingest.schema import label_for_code
 from metrics.catalogue import CATALOGUE
+from metrics.protection import SUPPRESSION_THRESHOLD
 from metrics.standing import standing_against_overall
+from presentation.numbers import format_share, format_value, hidden_text
 
 SHARE_METRICS: list[str] = [m.id for m in CATALOGUE.values() if m.kind == "share"]
 #: Anonymous participants belong to no breakdown, so they have no column per unit.
@@ -31,55 +32,20 @@ def available_units(districts: bool) -> list[str]:
     return list(UNIT_CHOICES) if districts else ["Kommun"]
 
 
-#: Columns of a comparison row that reveal the unit's size (the denominator and limits).
-_SIZE_COLUMNS = ("denominator", "lo95", "hi95", "lo998", "hi998")
-
-
-def suppress_comparison(
-    comparison: pl.DataFrame, by_unit: pl.DataFrame, total: pl.DataFrame, unit: str
-) -> pl.DataFrame:
-    """Hide in the comparison exactly what the protected metric frames hide.
-
-    ``by_unit`` and ``total`` are the protected frames of the same metric (per unit and
-    for the whole selection), so the chart shows no cell the tables hide.
-    """
-    if comparison.height == 0:
-        return comparison
-    hidden = by_unit.select(
-        pl.col(unit).alias("unit"),
-        pl.col("suppressed").alias("__hidden"),
-        "hidden_reason",
-        pl.col("denominator").is_null().alias("__size_hidden"),
-    )
-    overall_hidden = bool(total["suppressed"].any()) if total.height else False
-    joined = comparison.drop("suppressed").join(hidden, on="unit", how="left", nulls_equal=True)
-    out = joined.with_columns(
-        *[
-            pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("value", "numerator", "ci_low", "ci_high", "flag")
-        ],
-        *[
-            pl.when(pl.col("__size_hidden")).then(None).otherwise(pl.col(c)).alias(c)
-            for c in _SIZE_COLUMNS
-        ],
-        pl.col("__hidden").fill_null(True).alias("suppressed"),
-    )
-    if overall_hidden:
-        out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("overall"))
-    return out.drop("__hidden", "__size_hidden")
-
-
 def _interval(low: float | None, high: float | None) -> str:
     if low is None or high is None:
         return ""
     return f"{format_share(low)} – {format_share(high)}"
 
 
-def comparison_table(comparison: pl.DataFrame, unit_label: str) -> pl.DataFrame:
+def comparison_table(
+    comparison: pl.DataFrame, unit_label: str, threshold: int = SUPPRESSION_THRESHOLD
+) -> pl.DataFrame:
+    """One row per unit: share, interval, numerator, n and how it stands against the whole."""
     rows = comparison.to_dicts()
 
     def hidden(r: dict) -> str:
-        return hidden_text(r.get("hidden_reason"))
+        return hidden_text(r.get("hidden_reason"), threshold)
 
     return pl.DataFrame(
         {
@@ -108,13 +74,14 @@ def comparison_table(comparison: pl.DataFrame, unit_label: str) -> pl.DataFrame:
     )
 
 
-def _cell(row: dict) -> str:
+def _cell(row: dict, threshold: int) -> str:
     metric = CATALOGUE[row["metric"]]
     value = format_value(
         row["value"],
         metric.kind,
         suppressed=bool(row["suppressed"]),
         reason=row.get("hidden_reason"),
+        threshold=threshold,
     )
     mark = STANDING_MARK.get(row.get("standing") or "", "")
     n = row["denominator"] if metric.kind != "count" else None
@@ -123,7 +90,11 @@ def _cell(row: dict) -> str:
 
 
 def standing_table(
-    by_unit: pl.DataFrame, overall: pl.DataFrame | None, unit: str, unit_label: str
+    by_unit: pl.DataFrame,
+    overall: pl.DataFrame | None,
+    unit: str,
+    unit_label: str,
+    threshold: int = SUPPRESSION_THRESHOLD,
 ) -> pl.DataFrame:
     """Units as rows, metrics as columns; each cell the value, its n and ▲/▼ when it differs."""
     frame = (
@@ -132,7 +103,7 @@ def standing_table(
         else by_unit.with_columns(pl.lit(None, dtype=pl.String).alias("standing"))
     )
     cells = frame.with_columns(
-        pl.Series("cell", [_cell(r) for r in frame.to_dicts()], pl.String),
+        pl.Series("cell", [_cell(r, threshold) for r in frame.to_dicts()], pl.String),
         pl.col("metric").replace_strict({k: m.label for k, m in CATALOGUE.items()}).alias("label"),
         pl.col(unit)
         .map_elements(lambda v: label_for_code(unit, v), return_dtype=pl.String)

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from charts.numbers import format_count, format_share, suppressed_text
-from charts.palette import OUTCOME_COLOURS
 from metrics.flows import activity_to_activity, income_to_outcome, step_to_step
-from metrics.outcomes import OUTCOME_LABELS
-
-#: Outcome nodes in the flows keep the colours they have in the outcome bars.
-OUTCOME_NODE_COLOURS = {
-    OUTCOME_LABELS[k]: c for k, c in OUTCOME_COLOURS.items() if k in OUTCOME_LABELS
-}
+from metrics.protection import SUPPRESSION_THRESHOLD
+from presentation.numbers import format_count, format_share, suppressed_text
 
 FLOW_CHOICES = {
     "Försörjning vid start → utfall": (income_to_outcome, "Från försörjning vid start till utfall"),
@@ -24,26 +18,28 @@ FLOW_CHOICES = {
 }
 
 
-def _count_column(frame: pl.DataFrame) -> pl.Expr:
+def _count_column(threshold: int) -> pl.Expr:
     return (
         pl.when(pl.col("suppressed"))
-        .then(pl.lit(suppressed_text()))
+        .then(pl.lit(suppressed_text(threshold)))
         .otherwise(pl.col("count").cast(pl.String))
         .alias("Antal")
     )
 
 
-def flow_table(flows: pl.DataFrame) -> pl.DataFrame:
+def flow_table(flows: pl.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> pl.DataFrame:
+    """A flow as a table: from, to and the count ("<5" when hidden)."""
     return flows.select(
-        pl.col("source").alias("Från"), pl.col("target").alias("Till"), _count_column(flows)
+        pl.col("source").alias("Från"), pl.col("target").alias("Till"), _count_column(threshold)
     )
 
 
-def matrix_table(matrix: pl.DataFrame) -> pl.DataFrame:
+def matrix_table(matrix: pl.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> pl.DataFrame:
+    """The step grid as a table: start step, exit step and the count."""
     return matrix.select(
         pl.col("step_start").alias("Steg vid start"),
         pl.col("step_end").alias("Steg vid avslut"),
-        _count_column(matrix),
+        _count_column(threshold),
     )
 
 
