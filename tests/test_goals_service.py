@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 import cli
+from access.roles import system_user
 from goals.model import Goal
 from goals.service import (
     create_goal,
@@ -83,7 +84,7 @@ def test_each_month_is_judged_on_its_own_snapshot(store: Store) -> None:
     save(store, "2019-01", snapshot(10, 0))
     save(store, "2019-02", snapshot(9, 1))
     save(store, "2019-03", snapshot(8, 2))
-    create_goal(store, PLAN, "anna")
+    create_goal(store, PLAN, system_user("anna"))
     history = [(h["month"], h["status"]) for h in goal_history(store)["plan"]]
     assert history == [("2019-01", "green"), ("2019-02", "yellow"), ("2019-03", "red")]
     now = statuses_by_id(store)["plan"]
@@ -94,11 +95,11 @@ def test_each_month_is_judged_on_its_own_snapshot(store: Store) -> None:
 def test_editing_a_target_is_logged_and_does_not_rewrite_past_months(store: Store) -> None:
     save(store, "2019-01", snapshot(10, 0))
     save(store, "2019-02", snapshot(9, 1))
-    create_goal(store, PLAN, "anna")
+    create_goal(store, PLAN, system_user("anna"))
     before = goal_history(store)["plan"]
     assert [h["status"] for h in before] == ["green", "yellow"]
 
-    edit_goal(store, replace(PLAN, target=0.85, yellow=0.8), "bertil")
+    edit_goal(store, replace(PLAN, target=0.85, yellow=0.8), system_user("bertil"))
     save(store, "2019-03", snapshot(9, 1))
 
     after = goal_history(store)["plan"]
@@ -117,7 +118,7 @@ def test_editing_a_target_is_logged_and_does_not_rewrite_past_months(store: Stor
 
 def test_goal_without_data_is_grey(store: Store) -> None:
     save(store, "2019-01", snapshot(3, 0, project="Annan"))
-    create_goal(store, PLAN, "anna")  # SAMRE has no snapshot at all
+    create_goal(store, PLAN, system_user("anna"))  # SAMRE has no snapshot at all
     record = statuses_by_id(store)["plan"]
     assert (record["status"], record["label"], record["value"]) == ("grey", "Ej bedömt", None)
 
@@ -125,7 +126,9 @@ def test_goal_without_data_is_grey(store: Store) -> None:
 def test_filter_narrows_the_cases_a_goal_is_judged_on(store: Store) -> None:
     # Odd case numbers live in Sollentuna; with 6 of 10 planned, Sollentuna has 3 of 5.
     save(store, "2019-01", snapshot(6, 4))
-    create_goal(store, replace(PLAN, id="sollentuna", filters={"kommun": ("Sollentuna",)}), "a")
+    create_goal(
+        store, replace(PLAN, id="sollentuna", filters={"kommun": ("Sollentuna",)}), system_user("a")
+    )
     record = statuses_by_id(store, suppress=0)["sollentuna"]
     assert (record["numerator"], record["denominator"]) == (3, 5)
     assert record["filter"] == {"kommun": ["Sollentuna"]}
@@ -133,7 +136,7 @@ def test_filter_narrows_the_cases_a_goal_is_judged_on(store: Store) -> None:
 
 def test_small_counts_are_hidden_in_the_status(store: Store) -> None:
     save(store, "2019-01", snapshot(3, 7))
-    create_goal(store, PLAN, "anna")
+    create_goal(store, PLAN, system_user("anna"))
     record = statuses_by_id(store)["plan"]
     assert record["suppressed"] is True
     assert record["value"] is None and record["numerator"] is None
@@ -143,24 +146,26 @@ def test_small_counts_are_hidden_in_the_status(store: Store) -> None:
 def test_manual_status_and_removal_with_decision(store: Store) -> None:
     save(store, "2019-01", snapshot(10, 0))
     manual = Goal(id="avtal", project="SAMRE", title="Avtal", period="Delmål", kind="manual")
-    create_goal(store, manual, "anna")
-    create_goal(store, PLAN, "anna")
+    create_goal(store, manual, system_user("anna"))
+    create_goal(store, PLAN, system_user("anna"))
     assert statuses_by_id(store)["avtal"]["status"] == "grey"
 
-    set_manual_status(store, "avtal", "green", "Undertecknat", date(2019, 1, 20), "anna")
-    remove_goal(store, "plan", date(2019, 2, 14), "Styrelsen strök målet.", "anna")
+    set_manual_status(
+        store, "avtal", "green", "Undertecknat", date(2019, 1, 20), system_user("anna")
+    )
+    remove_goal(store, "plan", date(2019, 2, 14), "Styrelsen strök målet.", system_user("anna"))
     records = statuses_by_id(store)
     assert (records["avtal"]["status"], records["avtal"]["comment"]) == ("green", "Undertecknat")
     assert records["plan"]["status"] == "removed" and records["plan"]["label"] == "Utgått"
     assert records["plan"]["decision"] == "Styrelsen strök målet."
     with pytest.raises(GoalDefinitionError):
-        set_manual_status(store, "plan", "green", "", date(2019, 1, 1), "anna")
+        set_manual_status(store, "plan", "green", "", date(2019, 1, 1), system_user("anna"))
 
 
 def test_summary_counts_colours_and_names_the_red_ones(store: Store) -> None:
     save(store, "2019-01", snapshot(8, 2))
-    create_goal(store, PLAN, "anna")
-    create_goal(store, replace(PLAN, id="lagre", target=0.8, yellow=0.7), "anna")
+    create_goal(store, PLAN, system_user("anna"))
+    create_goal(store, replace(PLAN, id="lagre", target=0.8, yellow=0.7), system_user("anna"))
     summary = goals_summary(store)
     assert summary["total"] == 2
     assert summary["counts"]["red"] == 1 and summary["counts"]["green"] == 1
