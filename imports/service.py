@@ -18,7 +18,7 @@ from store.retention import PurgePlan
 
 
 def import_history(store: Store, user: User, target: str = "history") -> list[ImportRecord]:
-    """Every import, current and replaced, oldest first (reading needs the viewer role)."""
+    """Every import, current and replaced, newest first (reading needs the viewer role)."""
     require(user, Action.VIEW, store, target)
     return store.history()
 

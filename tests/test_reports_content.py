@@ -100,7 +100,7 @@ def test_key_numbers_are_the_metrics_layers(demo_store: Store) -> None:
 def test_goals_are_the_goal_services_for_the_month(demo_store: Store) -> None:
     content = build_report(demo_store, PROJECT, "2019-06")
     records = goal_statuses(demo_store, PROJECT, "2019-06")
-    assert [(g.id, g.word) for g in content.goals] == [(r["id"], r["label"]) for r in records]
+    assert [(g.id, g.word) for g in content.goals] == [(r.id, r.label) for r in records]
     assert {g.status for g in content.goals} >= {"removed", "green"}
     removed = next(g for g in content.goals if g.status == "removed")
     assert "Beslut:" in removed.comment
