@@ -111,10 +111,9 @@ class AccessDenied(PermissionError):
         super().__init__(refusal_message(user, action))
 
 
-def local_user(name: str = "lokal", mode: Literal["local", "cli"] = "local") -> User:
-    """The person at the machine in local mode (or the OS user on the command line):
-    every role."""
-    return User(name=name, roles=frozenset(ROLES), mode=mode)
+def local_user(name: str = "lokal") -> User:
+    """The person at the machine in local mode (no sign-in configured): every role."""
+    return User(name=name, roles=frozenset(ROLES), mode="local")
 
 
 def system_user(name: str, roles: Iterable[Role] = ROLES) -> User:

@@ -18,8 +18,8 @@ class GoalFigures:
     status: str
     label: str
     value: float | None
-    numerator: float | None
-    denominator: float | None
+    numerator: int | None
+    denominator: int | None
     suppressed: bool
     hidden_reason: str | None
 
