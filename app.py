@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access.identity import session_user
-from access.roles import can
+from access.roles import Action, can
+from ui.demo import empty_database_notice, prepare_demo
 from ui.filters import QUERY_KEYS, sidebar_filters
+from ui.identity import session_user
 from ui.layout import demo_notice, set_language_and_style
 from ui.state import get_store, load_snapshots
 
@@ -27,6 +28,8 @@ set_language_and_style(_meeting)
 # Who is here decides everything below: not signed in or without a role, the run stops.
 user = session_user()
 store = get_store()
+# The one place data may appear on its own: the demo set, on an empty database, by setting.
+prepare_demo(store)
 snapshots = load_snapshots()
 
 PAGES = {
@@ -43,13 +46,14 @@ PAGES = {
     ],
 }
 # Built from the role on every run: a page left out cannot be reached at all.
-if can(user, "import"):
+if can(user, Action.IMPORT):
     PAGES["Data"].append(
         st.Page("views/ladda_upp.py", title="Ladda upp", icon=":material/upload_file:")
     )
-if can(user, "view_audit"):
+if can(user, Action.VIEW_AUDIT):
     PAGES["Data"].append(st.Page("views/logg.py", title="Logg", icon=":material/history:"))
 filters = sidebar_filters(snapshots)
 navigation = st.navigation(PAGES)
 demo_notice(store.has_demo_data())
+empty_database_notice(store)
 navigation.run()

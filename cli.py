@@ -77,15 +77,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from access.cli import refused, require_reader
+    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from imports.service import import_history
 
-    store = open_store()
     try:
-        require_reader(store, "history")
+        records = import_history(open_store(), cli_actor(args))
     except AccessDenied as exc:
         return refused(exc)
-    records = store.history()
     if args.format == "json":
         rows = [
             {
@@ -120,10 +119,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from imports.service import restore_import
     from store import ImportNotFound
 
     try:
-        record = open_store().restore(args.import_id, actor=cli_actor(args))
+        record = restore_import(open_store(), cli_actor(args), args.import_id)
     except AccessDenied as exc:
         return refused(exc)
     except ImportNotFound:
@@ -317,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(commands)
     add_mapping_commands(commands)
+    from demo.cli import add_demo_commands
+
+    add_demo_commands(commands)
     return parser
 
 

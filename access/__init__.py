@@ -1,23 +1,25 @@
-"""Who may do what: roles, the current user, and the check every action makes."""
+"""Who may do what: roles, actions, the users who act, and the check every action makes."""
 
 from access.roles import (
     ACTIONS,
     ROLES,
     AccessDenied,
+    Action,
     User,
-    as_user,
     can,
     local_user,
     require,
+    system_user,
 )
 
 __all__ = [
     "ACTIONS",
     "ROLES",
     "AccessDenied",
+    "Action",
     "User",
-    "as_user",
     "can",
     "local_user",
     "require",
+    "system_user",
 ]

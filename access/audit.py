@@ -1,12 +1,16 @@
-"""The audit log as people read it: Swedish action names, local time, one line per entry."""
+"""The audit log as people read it: who may read it, Swedish action names, local time."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import polars as pl
+
+from access.roles import Action, AuditLog, User, require
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
@@ -27,7 +31,24 @@ ACTION_LABELS: dict[str, str] = {
     "mapping_save": "Sparad koppling",
     "backup": "Säkerhetskopia",
     "restore_backup": "Återläst säkerhetskopia",
+    "demo_load": "Demodata inläst",
 }
+
+
+class AuditReader(AuditLog, Protocol):
+    """What reading the log needs of the store: its entries, and a place to log a refusal."""
+
+    def audit_entries(self, since: date | None = None) -> list[dict]:
+        """Entries newest first; ``since`` keeps those from that day on."""
+
+
+def read_audit(
+    log: AuditReader, user: User, since: date | None = None, target: str = "logg"
+) -> list[dict]:
+    """The audit entries from ``since`` on, newest first: administrators only (a refusal
+    is itself logged). The Logg page and ``cli.py audit`` both read the log through here."""
+    require(user, Action.VIEW_AUDIT, log, target)
+    return log.audit_entries(since)
 
 
 def action_label(action: str) -> str:

@@ -16,7 +16,7 @@ import sys
 from datetime import date
 
 from access.identity import cli_user
-from access.roles import AccessDenied, AuditLog, User, require
+from access.roles import AccessDenied, Action, AuditLog, User, require
 from commandline import EXIT_OK, EXIT_REFUSED, open_store
 
 
@@ -27,7 +27,7 @@ def cli_actor(args: argparse.Namespace | None = None) -> User:
 
 def require_reader(store: AuditLog, command: str) -> User:
     """Reading commands need the viewer role (or more); a refusal is logged."""
-    return require(cli_actor(), "view", store, command)
+    return require(cli_actor(), Action.VIEW, store, command)
 
 
 def refused(exc: AccessDenied) -> int:
@@ -44,14 +44,13 @@ def day(value: str) -> date:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from access.audit import audit_frame
+    from access.audit import audit_frame, read_audit
 
     store = open_store()
     try:
-        require(cli_actor(args), "view_audit", store, "audit")
+        entries = read_audit(store, cli_actor(args), args.since, target="audit")
     except AccessDenied as exc:
         return refused(exc)
-    entries = store.audit_entries(args.since)
     if args.format == "json":
         rows = [{**e, "at": e["at"].isoformat()} for e in entries]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -69,14 +68,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from imports.service import purge, purge_plan
+
     store = open_store()
+    user = cli_actor(args)
     try:
-        user = require(cli_actor(args), "purge", store, f"project {args.project}")
         if not args.yes:
-            print(f"Gallras: {store.purge_plan(args.project, args.before).describe()}")
+            print(f"Gallras: {purge_plan(store, user, args.project, args.before).describe()}")
             print("Inget har raderats. Kör igen med --yes för att radera för gott.")
             return EXIT_REFUSED
-        plan = store.purge(args.project, args.before, user)
+        plan = purge(store, user, args.project, args.before)
     except AccessDenied as exc:
         return refused(exc)
     if plan.is_empty:

@@ -111,6 +111,7 @@ def _cpu_seconds() -> float:
 
 
 def _step(name: str, export: Path, url: str) -> dict[str, float]:
+    from access.roles import system_user
     from ingest import read_and_validate
     from store import Store
     from store.importer import import_export
@@ -132,7 +133,9 @@ def _step(name: str, export: Path, url: str) -> dict[str, float]:
             marks.setdefault(step, time.perf_counter())
 
         started = time.perf_counter()
-        outcome = import_export(store, data, export.name, actor="benchmark", progress=progress)
+        outcome = import_export(
+            store, data, export.name, actor=system_user("benchmark"), progress=progress
+        )
         finished = time.perf_counter()
         if outcome.status != "imported":
             raise SystemExit(f"Importen lyckades inte: {outcome.message}")

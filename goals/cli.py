@@ -10,8 +10,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commandline import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, open_store, report_month
+
+if TYPE_CHECKING:
+    from goals.records import GoalStatus
+    from store import Store
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -58,7 +63,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _table(records: list[dict], store, threshold: int) -> str:  # type: ignore[no-untyped-def]
+def _table(records: list[GoalStatus], store: Store, threshold: int) -> str:
     from charts.palette import goal_status_style
     from goals.model import STYLE_IDS
     from goals.service import get_goal
@@ -68,15 +73,15 @@ def _table(records: list[dict], store, threshold: int) -> str:  # type: ignore[n
         f"{'status':18}  {'insats':12}  {'period':13}  {'månad':7}  {'värde':24}  mål [målvärde]"
     ]
     for record in records:
-        goal = get_goal(store, record["id"])
-        badge = goal_status_style(STYLE_IDS[record["status"]]).badge
+        goal = get_goal(store, record.id)
+        badge = goal_status_style(STYLE_IDS[record.status]).badge
         value = (
             value_text(goal, record, threshold) if goal.kind == "measured" else "bedöms manuellt"
         )
         target = target_text(goal)
         lines.append(
-            f"{badge:18}  {record['project'][:12]:12}  {record['period'][:13]:13}  "
-            f"{record['month'] or '–':7}  {value[:24]:24}  {record['title']}"
+            f"{badge:18}  {record.project[:12]:12}  {record.period[:13]:13}  "
+            f"{record.month or '–':7}  {value[:24]:24}  {record.title}"
             + (f" [{target}]" if target else "")
         )
     return "\n".join(lines)
@@ -97,7 +102,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return refused(exc)
     records = goal_statuses(store, args.project, args.month, suppress=args.suppress)
     if args.format == "json":
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(json.dumps([r.as_json() for r in records], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not records:
         print("Inga mål ännu.")

@@ -16,9 +16,10 @@ from typing import Any
 
 import polars as pl
 
-from access.roles import User, require
+from access.roles import Action, User, require, system_user
 from goals.evaluate import Evaluation, evaluate
 from goals.model import FILTER_FIELDS, MANUAL_STATUSES, STATUS_LABELS, STATUSES, Goal
+from goals.records import GoalFigures, GoalMonth, GoalsSummary, GoalStatus
 from goals.toml_io import (
     GoalDefinitionError,
     check_goals,
@@ -31,11 +32,10 @@ from metrics.catalogue import compute_metrics, metric_counts
 from metrics.figures import selection_protection
 from metrics.protection import SUPPRESSION_THRESHOLD, ProtectedCounts, hidden_metric
 from metrics.selection import Selection, select_cases
-from store import Store
+from store import DEMO_ACTOR, Store
 from store.goal_store import Change, GoalStore
 
 DEMO_GOALS = Path(__file__).resolve().parent / "demo_goals.toml"
-DEMO_ACTOR = "demo"
 #: Counts from 1 to this minus one are hidden, as everywhere else in the product.
 
 #: Goal fields whose change is logged one by one (the thresholds above all).
@@ -172,9 +172,9 @@ def _checked(goal: Goal) -> Goal:
     return check_goals([goal_to_mapping(goal)])[0]
 
 
-def _authorised(store: Store, actor: User | str, target: str) -> str:
+def _authorised(store: Store, actor: User, target: str) -> str:
     """The actor's name for the log, once they are known to hold a role that edits goals."""
-    return require(actor, "goal_edit", store, target).actor
+    return require(actor, Action.GOAL_EDIT, store, target).actor
 
 
 def _save(store: Store, goals: list[Goal], actor: str, action: str) -> dict[str, int]:
@@ -202,7 +202,7 @@ def _save(store: Store, goals: list[Goal], actor: str, action: str) -> dict[str,
     return counts
 
 
-def import_goals(store: Store, path: Path | str, actor: User | str) -> dict[str, int]:
+def import_goals(store: Store, path: Path | str, actor: User) -> dict[str, int]:
     """Create or update the goals of a TOML file by id; refused whole when any is invalid.
 
     Returns how many goals were created, updated and left unchanged. Raises
@@ -217,42 +217,40 @@ def export_goals(store: Store, project: str | None = None) -> str:
     return goals_to_toml(list_goals(store, project))
 
 
-def create_goal(store: Store, goal: Goal, actor: User | str) -> Goal:
+def create_goal(store: Store, goal: Goal, actor: User) -> Goal:
     """Add a new goal; an id already in use is refused."""
-    actor = _authorised(store, actor, f"goal {goal.id}")
+    who = _authorised(store, actor, f"goal {goal.id}")
     checked = _checked(goal)
     if GoalStore(store.engine).goal_row(checked.id) is not None:
         raise GoalDefinitionError([f"Det finns redan ett mål med id '{checked.id}'."])
-    _save(store, [checked], actor, "goal_edit")
+    _save(store, [checked], who, "goal_edit")
     return checked
 
 
-def edit_goal(store: Store, goal: Goal, actor: User | str) -> Goal:
+def edit_goal(store: Store, goal: Goal, actor: User) -> Goal:
     """Replace a goal's definition. Each changed field is logged (who, when, old, new); the
     months already evaluated keep their status."""
-    actor = _authorised(store, actor, f"goal {goal.id}")
+    who = _authorised(store, actor, f"goal {goal.id}")
     get_goal(store, goal.id)
     checked = _checked(goal)
-    _save(store, [checked], actor, "goal_edit")
+    _save(store, [checked], who, "goal_edit")
     return checked
 
 
-def remove_goal(
-    store: Store, goal_id: str, removed: date, decision: str, actor: User | str
-) -> Goal:
+def remove_goal(store: Store, goal_id: str, removed: date, decision: str, actor: User) -> Goal:
     """Mark a goal removed by a decision; it stays visible as *Utgått*."""
-    actor = _authorised(store, actor, f"goal {goal_id}")
+    who = _authorised(store, actor, f"goal {goal_id}")
     goal = replace(get_goal(store, goal_id), removed=removed, decision=decision.strip())
     checked = _checked(goal)
-    _save(store, [checked], actor, "goal_remove")
+    _save(store, [checked], who, "goal_remove")
     return checked
 
 
 def set_manual_status(
-    store: Store, goal_id: str, status: str, comment: str, assessed: date, actor: User | str
+    store: Store, goal_id: str, status: str, comment: str, assessed: date, actor: User
 ) -> Goal:
     """Judge a manual goal by hand, with a dated comment."""
-    actor = _authorised(store, actor, f"goal {goal_id}")
+    who = _authorised(store, actor, f"goal {goal_id}")
     goal = get_goal(store, goal_id)
     if goal.kind != "manual":
         raise GoalDefinitionError(
@@ -261,15 +259,17 @@ def set_manual_status(
     if status not in MANUAL_STATUSES:
         raise GoalDefinitionError([f"Okänd status '{status}'."])
     checked = _checked(replace(goal, status=status, comment=comment.strip(), assessed=assessed))
-    _save(store, [checked], actor, "goal_status")
+    _save(store, [checked], who, "goal_status")
     return checked
 
 
-def load_demo_goals(store: Store, actor: str = DEMO_ACTOR) -> dict[str, int]:
-    """The demo goals, loaded once: a store that has goals already is left alone."""
+def load_demo_goals(store: Store, actor: User | None = None) -> dict[str, int]:
+    """The demo goals, loaded once: a store that has goals already is left alone.
+
+    They are written by the demo's own system user unless ``actor`` is given."""
     if GoalStore(store.engine).goal_rows():
         return {"created": 0, "updated": 0, "unchanged": 0}
-    return import_goals(store, DEMO_GOALS, actor)
+    return import_goals(store, DEMO_GOALS, actor or system_user(DEMO_ACTOR))
 
 
 # -- evaluation -----------------------------------------------------------------------
@@ -382,42 +382,42 @@ class _Evaluator:
 
 def _figures(
     status: str, value: Any, numerator: Any, denominator: Any, protection: dict[str, Any]
-) -> dict[str, Any]:
+) -> GoalFigures:
     hidden = protection["hidden_reason"] is not None
-    return {
-        "value": None if hidden else value,
-        "numerator": None if hidden else numerator,
-        "denominator": None if protection["denominator_hidden"] else denominator,
-        "suppressed": hidden,
-        "hidden_reason": protection["hidden_reason"],
-        "status": status,
-        "label": STATUS_LABELS[status],
-    }
+    return GoalFigures(
+        value=None if hidden else value,
+        numerator=None if hidden else numerator,
+        denominator=None if protection["denominator_hidden"] else denominator,
+        suppressed=hidden,
+        hidden_reason=protection["hidden_reason"],
+        status=status,
+        label=STATUS_LABELS[status],
+    )
 
 
 def _json_threshold(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _record(goal: Goal, month: str | None, figures: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": goal.id,
-        "title": goal.title,
-        "project": goal.project,
-        "period": goal.period,
-        "kind": goal.kind,
-        "metric": goal.metric,
-        "direction": goal.direction,
-        "target": _json_threshold(goal.target),
-        "yellow": _json_threshold(goal.yellow),
-        "filter": {k: list(v) for k, v in goal.filters.items()},
-        "month": month,
-        **figures,
-        "comment": goal.comment or None,
-        "assessed": goal.assessed.isoformat() if goal.assessed else None,
-        "decision": goal.decision or None,
-        "removed": goal.removed.isoformat() if goal.removed else None,
-    }
+def _record(goal: Goal, month: str | None, figures: GoalFigures) -> GoalStatus:
+    return GoalStatus(
+        id=goal.id,
+        title=goal.title,
+        project=goal.project,
+        period=goal.period,
+        kind=goal.kind,
+        metric=goal.metric,
+        direction=goal.direction,
+        target=_json_threshold(goal.target),
+        yellow=_json_threshold(goal.yellow),
+        filter={k: list(v) for k, v in goal.filters.items()},
+        month=month,
+        **vars(figures),
+        comment=goal.comment or None,
+        assessed=goal.assessed.isoformat() if goal.assessed else None,
+        decision=goal.decision or None,
+        removed=goal.removed.isoformat() if goal.removed else None,
+    )
 
 
 def goal_statuses(
@@ -426,7 +426,7 @@ def goal_statuses(
     month: str | None = None,
     *,
     suppress: int = SUPPRESSION_THRESHOLD,
-) -> list[dict[str, Any]]:
+) -> list[GoalStatus]:
     """One record per goal: its definition, value, n and status (the JSON of the CLI).
 
     Without ``month``: the status now, by the goal's current definition on each project's
@@ -469,7 +469,7 @@ def goal_history(
     *,
     suppress: int = SUPPRESSION_THRESHOLD,
     last: int | None = None,
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[GoalMonth]]:
     """Each goal's stored monthly statuses, oldest first (months are stored on the way).
 
     ``last`` keeps each goal's newest months only (what a page shows), so older months
@@ -482,20 +482,22 @@ def goal_history(
     for (goal_id, month), row in sorted(evaluator.stored.items()):
         if goal_id in months:
             months[goal_id].append((month, row))
-    history: dict[str, list[dict[str, Any]]] = {}
+    history: dict[str, list[GoalMonth]] = {}
     for goal_id, rows in months.items():
         kept = rows[-last:] if last else rows
         history[goal_id] = [
-            {
-                "month": month,
-                **_figures(
-                    row["status"],
-                    row["value"],
-                    row["numerator"],
-                    row["denominator"],
-                    evaluator.protection(goals[goal_id], month, suppress),
+            GoalMonth(
+                month=month,
+                **vars(
+                    _figures(
+                        row["status"],
+                        row["value"],
+                        row["numerator"],
+                        row["denominator"],
+                        evaluator.protection(goals[goal_id], month, suppress),
+                    )
                 ),
-            }
+            )
             for month, row in kept
         ]
     return history
@@ -506,19 +508,15 @@ def goal_changes(store: Store, goal_id: str | None = None) -> list[dict[str, Any
     return GoalStore(store.engine).changes(goal_id)
 
 
-def goals_summary(store: Store, project: str | None = None) -> dict[str, Any]:
-    """For the overview: how many goals are in each colour now, and the red ones by name."""
+def goals_summary(store: Store, project: str | None = None) -> GoalsSummary:
+    """For the overview: how many goals are in each colour now, and the red ones."""
     records = goal_statuses(store, project)
     counts = {status: 0 for status in STATUSES}
     for record in records:
-        counts[record["status"]] += 1
-    return {
-        "total": len(records),
-        "counts": counts,
-        "labels": dict(STATUS_LABELS),
-        "red": [
-            {"id": r["id"], "title": r["title"], "project": r["project"]}
-            for r in records
-            if r["status"] == "red"
-        ],
-    }
+        counts[record.status] += 1
+    return GoalsSummary(
+        total=len(records),
+        counts=counts,
+        labels=dict(STATUS_LABELS),
+        red=tuple(r for r in records if r.status == "red"),
+    )

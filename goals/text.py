@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from goals.model import Goal
+from goals.records import GoalFigures
 from metrics.catalogue import CATALOGUE
 from metrics.protection import SUPPRESSION_THRESHOLD
 from presentation.numbers import format_n, format_share, format_value
@@ -33,23 +31,20 @@ def target_text(goal: Goal) -> str:
     return f"{word} {_number(goal.metric, target)} (gult från {_number(goal.metric, yellow)})"
 
 
-def value_text(
-    goal: Goal, record: Mapping[str, Any], threshold: int = SUPPRESSION_THRESHOLD
-) -> str:
+def value_text(goal: Goal, record: GoalFigures, threshold: int = SUPPRESSION_THRESHOLD) -> str:
     """The value judged, with its basis: ``"87,6 % (204 av 233)"``; ``"–"`` without one."""
     if goal.metric is None:
         return ""
     metric = CATALOGUE[goal.metric]
-    if record.get("suppressed"):
-        return format_n(None, record.get("denominator"), suppressed=True, threshold=threshold)
-    value = record.get("value")
-    if value is None:
+    if record.suppressed:
+        return format_n(None, record.denominator, suppressed=True, threshold=threshold)
+    if record.value is None:
         return "ingen uppgift"
-    shown = format_value(value, metric.kind)
+    shown = format_value(record.value, metric.kind)
     if metric.kind == "share":
-        return f"{shown} ({format_n(record.get('numerator'), record.get('denominator'))})"
-    if metric.kind in ("median", "difference") and record.get("denominator") is not None:
-        return f"{shown} (n = {record['denominator']})"
+        return f"{shown} ({format_n(record.numerator, record.denominator)})"
+    if metric.kind in ("median", "difference") and record.denominator is not None:
+        return f"{shown} (n = {record.denominator})"
     return shown
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from access.roles import User, require
+from access.roles import Action, User, require
 from ingest import schema
 from ingest.guard import mask_value
 from ingest.mapping import Mapping, mapping_from_json
@@ -78,13 +78,13 @@ def mapping_changes(old: Mapping | None, new: Mapping) -> list[list[str | None]]
     ]
 
 
-def save_mapping(store: Store, mapping: Mapping, actor: User | str) -> tuple[StoredMapping, bool]:
+def save_mapping(store: Store, mapping: Mapping, actor: User) -> tuple[StoredMapping, bool]:
     """Save ``mapping`` as its insats's newest version, unless it equals the newest one.
 
     Returns the stored version and whether a new one was written. Raises ``AccessDenied``
     (logged, nothing stored) for a user who may not edit mappings.
     """
-    who = require(actor, "mapping_edit", store, f"mapping {mapping.project}")
+    who = require(actor, Action.MAPPING_EDIT, store, f"mapping {mapping.project}")
     current = latest_mapping(store, mapping.project)
     if current is not None and current.mapping == mapping:
         return current, False

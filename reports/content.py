@@ -26,6 +26,7 @@ from charts.outcome_bars import outcome_bars
 from charts.palette import goal_status_style
 from charts.trends import trend_lines
 from goals.model import STYLE_IDS
+from goals.records import GoalStatus
 from goals.service import get_goal, goal_statuses
 from goals.text import target_text
 from ingest.schema import REPORT_MONTH_FIELD
@@ -142,7 +143,7 @@ class GoalLine:
     n: str
     comment: str
     metric: str | None
-    record: dict[str, Any]
+    record: GoalStatus
 
 
 @dataclass(frozen=True)
@@ -286,39 +287,39 @@ def _key_numbers(totals: pl.DataFrame, threshold: int) -> tuple[KeyNumber, ...]:
     return tuple(numbers)
 
 
-def _goal_line(store: Store, record: dict[str, Any], threshold: int) -> GoalLine:
-    style = goal_status_style(STYLE_IDS[record["status"]])
-    goal = get_goal(store, record["id"])
-    metric = CATALOGUE.get(record["metric"] or "")
-    suppressed = bool(record.get("suppressed"))
-    denominator = record.get("denominator")
+def _goal_line(store: Store, record: GoalStatus, threshold: int) -> GoalLine:
+    style = goal_status_style(STYLE_IDS[record.status])
+    goal = get_goal(store, record.id)
+    metric = CATALOGUE.get(record.metric or "")
+    suppressed = record.suppressed
+    denominator = record.denominator
     if metric is None:
         value, n = "Bedöms manuellt", ""
-        if record.get("assessed"):
-            value = f"Bedömt {record['assessed']}"
+        if record.assessed:
+            value = f"Bedömt {record.assessed}"
     elif suppressed:
         value = suppressed_text(threshold)
         n = suppressed_text(threshold) if denominator is None else format_n(None, denominator)
-    elif record.get("value") is None:
+    elif record.value is None:
         value, n = "Ingen uppgift", ""
     else:
-        value = format_value(record["value"], metric.kind)
+        value = format_value(record.value, metric.kind)
         if metric.kind == "share":
-            n = format_n(record.get("numerator"), denominator)
+            n = format_n(record.numerator, denominator)
         else:
             n = "" if denominator is None else f"n = {format_value(denominator, 'count')}"
     comments = []
     if goal.filters:
         comments.append("; ".join(f"{k}: {', '.join(v)}" for k, v in goal.filters.items()))
-    if record.get("comment"):
-        comments.append(record["comment"])
-    if record.get("removed"):
-        comments.append(f"Utgått {record['removed']}. Beslut: {record.get('decision') or '–'}")
+    if record.comment:
+        comments.append(record.comment)
+    if record.removed:
+        comments.append(f"Utgått {record.removed}. Beslut: {record.decision or '–'}")
     return GoalLine(
-        id=record["id"],
-        period=record["period"],
-        title=record["title"],
-        status=record["status"],
+        id=record.id,
+        period=record.period,
+        title=record.title,
+        status=record.status,
         symbol=style.symbol,
         word=style.word,
         colour=style.colour,

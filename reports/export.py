@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from access.roles import User, require
+from access.roles import Action, User, require
 from reports.content import ReportContent, build_report
 from store import Store
 
@@ -33,7 +33,7 @@ def export_report(
     Raises ``AccessDenied`` (logged) without the role and ``ReportUnavailable`` when there
     is nothing to report; a pack that was made is logged with who, what and which format.
     """
-    who = require(user, "report_export", store, f"mötesunderlag {project}")
+    who = require(user, Action.REPORT_EXPORT, store, f"mötesunderlag {project}")
     content = build_report(store, project, month)
     data = render(content, kind)
     store.audit(

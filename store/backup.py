@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from access.roles import User, require
+from access.roles import Action, User, require
 from store.database import alembic_config, at_head, upgrade
 from store.errors import translated
 from store.records import StoreError
@@ -109,9 +109,9 @@ def _write_atomically(path: Path, write) -> None:  # type: ignore[no-untyped-def
         temporary.unlink(missing_ok=True)
 
 
-def take_backup(store: Store, out: Path, actor: User | str) -> Backup:
+def take_backup(store: Store, out: Path, actor: User) -> Backup:
     """Write a backup of the store to ``out`` and its checksum beside it; admin only."""
-    who = require(actor, "backup", store, out.name).actor
+    who = require(actor, Action.BACKUP, store, out.name).actor
     _require_sqlite(store)
     out = out.resolve()
     for path in (out, checksum_path(out)):
@@ -141,10 +141,10 @@ def take_backup(store: Store, out: Path, actor: User | str) -> Backup:
     return backup
 
 
-def check_backup(store: Store, path: Path, actor: User | str) -> Backup:
+def check_backup(store: Store, path: Path, actor: User) -> Backup:
     """The backup at ``path`` after checking it, ready to restore; ``BackupRefused`` when its
     checksum is missing or wrong, SQLite finds it damaged, or it is not Lägesbild's."""
-    require(actor, "backup", store, path.name)
+    require(actor, Action.BACKUP, store, path.name)
     _require_sqlite(store)
     path = path.resolve()
     if not path.is_file():
@@ -194,10 +194,10 @@ def safety_copy_path(store: Store) -> Path:
     return database.with_name(f"{database.name}.fore-aterstallning-{stamp}")
 
 
-def restore_backup(store: Store, backup: Backup, actor: User | str) -> Path:
+def restore_backup(store: Store, backup: Backup, actor: User) -> Path:
     """Replace the store's content with a checked backup (``check_backup``); returns the
     copy of what was there before. The restore is written to the restored audit log."""
-    who = require(actor, "backup", store, backup.path.name).actor
+    who = require(actor, Action.BACKUP, store, backup.path.name).actor
     safety = safety_copy_path(store)
     with translated(store.where):
         _write_atomically(safety, lambda tmp: _copy_live(store, tmp))

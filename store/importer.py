@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from access.roles import User, require
+from access.roles import Action, User, require
 from ingest import ValidationOutcome, mask_value, read_and_validate, resolve_report_month, schema
 from ingest.limits import FILE_LIMITS, FileLimits
 from ingest.project_names import close_known_name
@@ -46,9 +46,9 @@ def import_export(
     data: bytes,
     file_name: str,
     *,
+    actor: User,
     month: str | None = None,
     replace: bool = False,
-    actor: User | str = "lokal",
     progress: Progress | None = None,
     checked: ValidationOutcome | None = None,
     limits: FileLimits = FILE_LIMITS,
@@ -69,16 +69,15 @@ def import_export(
     beside ``Vägval``) is most likely a slip: the file waits (``needs_new_project``) until
     the caller confirms it as a new project with ``new_project=True``.
 
-    ``actor`` must hold a role that may import (and replace, for ``replace=True``); a
-    plain name is a local caller with every role. A refusal raises ``AccessDenied``,
-    stores nothing and is logged.
+    ``actor`` must hold a role that may import (and replace, for ``replace=True``). A
+    refusal raises ``AccessDenied``, stores nothing and is logged.
 
     ``mapping`` reads a project's own sheet through its mapping (``ingest.mapping``).
     """
     target = mask_value(file_name)
-    user = require(actor, "replace" if replace else "import", store, target)
+    user = require(actor, Action.REPLACE if replace else Action.IMPORT, store, target)
     if replace:
-        require(user, "import", store, target)
+        require(user, Action.IMPORT, store, target)
     report = progress or (lambda fraction, step: None)
     sha256 = hashlib.sha256(data).hexdigest()
     stored = store.imports_with_sha256(sha256)

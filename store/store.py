@@ -16,7 +16,6 @@ import polars as pl
 import pyarrow as pa
 import sqlalchemy as sa
 
-from access.roles import User, require
 from ingest import schema
 from ingest.guard import mask_value
 from store import bulk, frames, retention
@@ -198,10 +197,13 @@ class Store:
             db.ingest(case_table.name, frames.rows_for_ingest(canonical, ids))
         return saved
 
-    def restore(self, import_id: int, actor: User | str) -> ImportRecord:
+    def restore(self, import_id: int, restored_by: str) -> ImportRecord:
         """Make an import current again; the one current for its project and month is kept
-        as 'replaced'. ``actor`` needs a role that may restore (``AccessDenied``)."""
-        who = require(actor, "restore", self, f"import {import_id}").actor
+        as 'replaced'. Logged as ``restore`` by ``restored_by``, in the same transaction.
+
+        Who may restore is checked by the caller, ``imports.service.restore_import``.
+        """
+        who = restored_by
         at = datetime.now(UTC)
         with translated(self.where), self.engine.connect() as connection:
             row = connection.execute(
@@ -261,14 +263,15 @@ class Store:
         with self.engine.connect() as connection:
             return retention.plan_purge(connection, project, before)
 
-    def purge(self, project: str, before: date, actor: User | str) -> retention.PurgePlan:
+    def purge(self, project: str, before: date, purged_by: str) -> retention.PurgePlan:
         """Delete for good the project's snapshots of months wholly before ``before``, their
         case rows and its goals' monthly statuses for those months; nothing newer.
 
-        Logged as ``purge`` with who, when, what and how many rows; returns what went.
-        ``actor`` needs the purge role (``AccessDenied`` otherwise, logged).
+        Logged as ``purge`` by ``purged_by`` with when, what and how many rows, in the same
+        transaction; returns what went. Who may purge is checked by the caller,
+        ``imports.service.purge``.
         """
-        who = require(actor, "purge", self, f"project {project}").actor
+        who = purged_by
         at = datetime.now(UTC)
         with self._writing() as connection:
             plan = retention.plan_purge(connection, project, before)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from access.roles import system_user
 from ui.filters import QUERY_KEYS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -283,7 +284,7 @@ def seed_database(url: str, files: list[tuple[str, bytes]]) -> None:
     store = Store(url)
     try:
         for name, data in files:
-            outcome = import_export(store, data, name, actor="test")
+            outcome = import_export(store, data, name, actor=system_user("test"))
             if outcome.status != "imported":
                 raise RuntimeError(f"{name}: {outcome.message}")
     finally:

@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 
 import cli
+from access.audit import read_audit
 from access.identity import cli_user, user_from_claims
 from access.roles import (
     ROLES,
     AccessDenied,
+    Action,
     User,
     local_user,
     require,
@@ -20,6 +22,7 @@ from access.roles import (
 )
 from goals.model import Goal
 from goals.service import create_goal, list_goals
+from imports.service import purge, restore_import
 from store import Store
 from store.importer import import_export
 
@@ -70,12 +73,12 @@ def _calls(store: Store, ids: dict[str, int]) -> dict[str, Callable[[User], obje
         "replace": lambda u: import_export(
             store, may_replace, "samre_2019-04.csv", replace=True, actor=u
         ),
-        "restore": lambda u: store.restore(ids["replaced"], actor=u),
-        "report_export": lambda u: require(u, "report_export", store, "mötesunderlag"),
+        "restore": lambda u: restore_import(store, u, ids["replaced"]),
+        "report_export": lambda u: require(u, Action.REPORT_EXPORT, store, "mötesunderlag"),
         "goal_edit": lambda u: create_goal(store, GOAL, u),
         "suppression_off": lambda u: require_suppression(u, 0, 5, store, "kpis"),
-        "purge": lambda u: store.purge("SAMRE", date(2019, 4, 1), u),
-        "view_audit": lambda u: require(u, "view_audit", store, "logg"),
+        "purge": lambda u: purge(store, u, "SAMRE", date(2019, 4, 1)),
+        "view_audit": lambda u: read_audit(store, u),
     }
 
 
@@ -122,7 +125,7 @@ def test_forged_restore_by_a_viewer_is_refused_and_logged(store: Store) -> None:
     ids = _prepared(store)
     viewer = User(name="Styrelseledamot", email="ledamot@kommun.se", roles=frozenset({"viewer"}))
     with pytest.raises(AccessDenied):
-        store.restore(ids["replaced"], actor=viewer)
+        restore_import(store, viewer, ids["replaced"])
     entry = store.audit_entries()[0]
     assert entry["action"] == "refused" and entry["target"] == f"import {ids['replaced']}"
     assert store.history()[-1].status == "replaced"

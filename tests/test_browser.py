@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
+from access.roles import system_user
 from tests import browser as harness
 
 MIN_PAGES = 6
@@ -182,7 +183,7 @@ def _add_goal(url: str) -> None:
 
     store = Store(url)
     goal = Goal(id="g", project=PROJECT, title=PROJECT, period=DISTRICT, kind="manual")
-    create_goal(store, goal, "test")
+    create_goal(store, goal, system_user("test"))
     store.close()
 
 

@@ -106,6 +106,7 @@ COMMANDS: list[tuple[tuple[str, ...], str]] = [
     (("restore", "1"), "uploader"),
     (("audit",), "admin"),
     (("purge", "--project", "+cmd", "--before", "2000-01-01"), "admin"),
+    (("demo",), "admin"),
 ]
 LOWER = {"viewer": None, "uploader": "viewer", "admin": "uploader"}
 

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access.roles import system_user
 from goals.model import Goal
 from goals.service import create_goal, get_goal, goal_changes, goal_history
 from ingest import schema
@@ -70,8 +71,8 @@ def page(tmp_path: Path, sqlite_url: str) -> tuple[AppTest, Store]:
             imported_by="anna",
             replace=False,
         )
-    create_goal(store, PLAN, "anna")
-    create_goal(store, AGREEMENT, "anna")
+    create_goal(store, PLAN, system_user("anna"))
+    create_goal(store, AGREEMENT, system_user("anna"))
     script = tmp_path / "mal_page.py"
     script.write_text(
         "import os, runpy, sys\n"

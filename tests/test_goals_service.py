@@ -11,7 +11,9 @@ import polars as pl
 import pytest
 
 import cli
+from access.roles import system_user
 from goals.model import Goal
+from goals.records import GoalStatus
 from goals.service import (
     create_goal,
     edit_goal,
@@ -75,37 +77,37 @@ def store(database_url: str):
     opened.close()
 
 
-def statuses_by_id(store: Store, **kw: object) -> dict[str, dict]:
-    return {r["id"]: r for r in goal_statuses(store, **kw)}
+def statuses_by_id(store: Store, **kw: object) -> dict[str, GoalStatus]:
+    return {r.id: r for r in goal_statuses(store, **kw)}
 
 
 def test_each_month_is_judged_on_its_own_snapshot(store: Store) -> None:
     save(store, "2019-01", snapshot(10, 0))
     save(store, "2019-02", snapshot(9, 1))
     save(store, "2019-03", snapshot(8, 2))
-    create_goal(store, PLAN, "anna")
-    history = [(h["month"], h["status"]) for h in goal_history(store)["plan"]]
+    create_goal(store, PLAN, system_user("anna"))
+    history = [(h.month, h.status) for h in goal_history(store)["plan"]]
     assert history == [("2019-01", "green"), ("2019-02", "yellow"), ("2019-03", "red")]
     now = statuses_by_id(store)["plan"]
-    assert (now["month"], now["status"], now["label"]) == ("2019-03", "red", "Ej uppfyllt")
-    assert (now["numerator"], now["denominator"]) == (8, 10)
+    assert (now.month, now.status, now.label) == ("2019-03", "red", "Ej uppfyllt")
+    assert (now.numerator, now.denominator) == (8, 10)
 
 
 def test_editing_a_target_is_logged_and_does_not_rewrite_past_months(store: Store) -> None:
     save(store, "2019-01", snapshot(10, 0))
     save(store, "2019-02", snapshot(9, 1))
-    create_goal(store, PLAN, "anna")
+    create_goal(store, PLAN, system_user("anna"))
     before = goal_history(store)["plan"]
-    assert [h["status"] for h in before] == ["green", "yellow"]
+    assert [h.status for h in before] == ["green", "yellow"]
 
-    edit_goal(store, replace(PLAN, target=0.85, yellow=0.8), "bertil")
+    edit_goal(store, replace(PLAN, target=0.85, yellow=0.8), system_user("bertil"))
     save(store, "2019-03", snapshot(9, 1))
 
     after = goal_history(store)["plan"]
     assert after[:2] == before  # the months judged before the edit keep their status
-    assert after[2] == {**after[2], "month": "2019-03", "status": "green"}
-    assert statuses_by_id(store)["plan"]["status"] == "green"  # now: the new target
-    assert statuses_by_id(store, month="2019-02")["plan"]["status"] == "yellow"
+    assert (after[2].month, after[2].status) == ("2019-03", "green")
+    assert statuses_by_id(store)["plan"].status == "green"  # now: the new target
+    assert statuses_by_id(store, month="2019-02")["plan"].status == "yellow"
 
     logged = {c["field"]: c for c in goal_changes(store, "plan")}
     assert (logged["target"]["old"], logged["target"]["new"]) == ("1.0", "0.85")
@@ -117,54 +119,58 @@ def test_editing_a_target_is_logged_and_does_not_rewrite_past_months(store: Stor
 
 def test_goal_without_data_is_grey(store: Store) -> None:
     save(store, "2019-01", snapshot(3, 0, project="Annan"))
-    create_goal(store, PLAN, "anna")  # SAMRE has no snapshot at all
+    create_goal(store, PLAN, system_user("anna"))  # SAMRE has no snapshot at all
     record = statuses_by_id(store)["plan"]
-    assert (record["status"], record["label"], record["value"]) == ("grey", "Ej bedömt", None)
+    assert (record.status, record.label, record.value) == ("grey", "Ej bedömt", None)
 
 
 def test_filter_narrows_the_cases_a_goal_is_judged_on(store: Store) -> None:
     # Odd case numbers live in Sollentuna; with 6 of 10 planned, Sollentuna has 3 of 5.
     save(store, "2019-01", snapshot(6, 4))
-    create_goal(store, replace(PLAN, id="sollentuna", filters={"kommun": ("Sollentuna",)}), "a")
+    create_goal(
+        store, replace(PLAN, id="sollentuna", filters={"kommun": ("Sollentuna",)}), system_user("a")
+    )
     record = statuses_by_id(store, suppress=0)["sollentuna"]
-    assert (record["numerator"], record["denominator"]) == (3, 5)
-    assert record["filter"] == {"kommun": ["Sollentuna"]}
+    assert (record.numerator, record.denominator) == (3, 5)
+    assert record.filter == {"kommun": ["Sollentuna"]}
 
 
 def test_small_counts_are_hidden_in_the_status(store: Store) -> None:
     save(store, "2019-01", snapshot(3, 7))
-    create_goal(store, PLAN, "anna")
+    create_goal(store, PLAN, system_user("anna"))
     record = statuses_by_id(store)["plan"]
-    assert record["suppressed"] is True
-    assert record["value"] is None and record["numerator"] is None
-    assert record["status"] == "red"  # the colour is still shown, with "<5"
+    assert record.suppressed is True
+    assert record.value is None and record.numerator is None
+    assert record.status == "red"  # the colour is still shown, with "<5"
 
 
 def test_manual_status_and_removal_with_decision(store: Store) -> None:
     save(store, "2019-01", snapshot(10, 0))
     manual = Goal(id="avtal", project="SAMRE", title="Avtal", period="Delmål", kind="manual")
-    create_goal(store, manual, "anna")
-    create_goal(store, PLAN, "anna")
-    assert statuses_by_id(store)["avtal"]["status"] == "grey"
+    create_goal(store, manual, system_user("anna"))
+    create_goal(store, PLAN, system_user("anna"))
+    assert statuses_by_id(store)["avtal"].status == "grey"
 
-    set_manual_status(store, "avtal", "green", "Undertecknat", date(2019, 1, 20), "anna")
-    remove_goal(store, "plan", date(2019, 2, 14), "Styrelsen strök målet.", "anna")
+    set_manual_status(
+        store, "avtal", "green", "Undertecknat", date(2019, 1, 20), system_user("anna")
+    )
+    remove_goal(store, "plan", date(2019, 2, 14), "Styrelsen strök målet.", system_user("anna"))
     records = statuses_by_id(store)
-    assert (records["avtal"]["status"], records["avtal"]["comment"]) == ("green", "Undertecknat")
-    assert records["plan"]["status"] == "removed" and records["plan"]["label"] == "Utgått"
-    assert records["plan"]["decision"] == "Styrelsen strök målet."
+    assert (records["avtal"].status, records["avtal"].comment) == ("green", "Undertecknat")
+    assert records["plan"].status == "removed" and records["plan"].label == "Utgått"
+    assert records["plan"].decision == "Styrelsen strök målet."
     with pytest.raises(GoalDefinitionError):
-        set_manual_status(store, "plan", "green", "", date(2019, 1, 1), "anna")
+        set_manual_status(store, "plan", "green", "", date(2019, 1, 1), system_user("anna"))
 
 
 def test_summary_counts_colours_and_names_the_red_ones(store: Store) -> None:
     save(store, "2019-01", snapshot(8, 2))
-    create_goal(store, PLAN, "anna")
-    create_goal(store, replace(PLAN, id="lagre", target=0.8, yellow=0.7), "anna")
+    create_goal(store, PLAN, system_user("anna"))
+    create_goal(store, replace(PLAN, id="lagre", target=0.8, yellow=0.7), system_user("anna"))
     summary = goals_summary(store)
-    assert summary["total"] == 2
-    assert summary["counts"]["red"] == 1 and summary["counts"]["green"] == 1
-    assert [r["title"] for r in summary["red"]] == [PLAN.title]
+    assert summary.total == 2
+    assert summary.counts["red"] == 1 and summary.counts["green"] == 1
+    assert [r.title for r in summary.red] == [PLAN.title]
 
 
 @pytest.mark.slow
@@ -174,7 +180,7 @@ def test_demo_goals_show_every_colour_on_the_demo_data(sqlite_url: str) -> None:
     store = Store(sqlite_url)
     load_demo_set(store)
     load_demo_goals(store)
-    counts = goals_summary(store)["counts"]
+    counts = goals_summary(store).counts
     assert all(counts[status] >= 1 for status in ("green", "yellow", "red", "grey", "removed"))
     assert load_demo_goals(store)["created"] == 0  # loaded once only
 

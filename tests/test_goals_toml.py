@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from access.roles import system_user
 from goals.service import export_goals, import_goals, list_goals
 from goals.toml_io import GoalDefinitionError, goals_to_toml, parse_goals
 from store import Store
@@ -118,15 +119,19 @@ def test_import_export_import_through_the_store_gives_the_same_goals(
     source = tmp_path / "mal.toml"
     source.write_text(GOOD, encoding="utf-8")
     first = Store(sqlite_url)
-    assert import_goals(first, source, "anna") == {"created": 5, "updated": 0, "unchanged": 0}
+    assert import_goals(first, source, system_user("anna")) == {
+        "created": 5,
+        "updated": 0,
+        "unchanged": 0,
+    }
     exported = tmp_path / "export.toml"
     exported.write_text(export_goals(first), encoding="utf-8")
 
     second = Store(f"sqlite:///{tmp_path / 'second.db'}")
-    import_goals(second, exported, "anna")
+    import_goals(second, exported, system_user("anna"))
     assert list_goals(second) == list_goals(first) == parse_goals(GOOD)
     # Importing the same goals again changes nothing.
-    assert import_goals(first, exported, "anna")["unchanged"] == 5
+    assert import_goals(first, exported, system_user("anna"))["unchanged"] == 5
 
 
 def test_unknown_metric_is_refused_by_name() -> None:
@@ -176,7 +181,7 @@ def test_one_faulty_goal_refuses_the_whole_file(tmp_path: Path, sqlite_url: str)
     source.write_text(GOOD + one_goal(id="trasig", metric="okand"), encoding="utf-8")
     store = Store(sqlite_url)
     with pytest.raises(GoalDefinitionError) as caught:
-        import_goals(store, source, "anna")
+        import_goals(store, source, system_user("anna"))
     assert len(caught.value.messages) == 1
     assert list_goals(store) == []
 

@@ -8,7 +8,7 @@ import pytest
 import xlsxwriter
 
 import cli
-from access.roles import AccessDenied, User
+from access.roles import AccessDenied, User, system_user
 from ingest.mapping import parse_mapping
 from ingest.pipeline import read_and_validate
 from ingest.reader import read_table
@@ -36,13 +36,13 @@ def test_each_changing_save_is_a_new_audited_version(database_url: str) -> None:
     store = Store(database_url)
     try:
         first = parse_mapping(MAPPING_TOML)
-        stored, changed = save_mapping(store, first, "anna")
+        stored, changed = save_mapping(store, first, system_user("anna"))
         assert (stored.version, changed) == (1, True)
-        assert save_mapping(store, parse_mapping(MAPPING_TOML), "anna")[1] is False
+        assert save_mapping(store, parse_mapping(MAPPING_TOML), system_user("anna"))[1] is False
 
         second = parse_mapping(MAPPING_TOML)
         second.values["forsorjning_start"]["SjP"] = "sjukpenning"
-        stored, changed = save_mapping(store, second, "bertil")
+        stored, changed = save_mapping(store, second, system_user("bertil"))
         assert (stored.version, changed, stored.saved_by) == (2, True, "bertil")
         assert latest_mapping(store, "Vägval").mapping == second
         assert [s.version for s in list_mappings(store)] == [2]
@@ -69,7 +69,7 @@ def test_a_viewer_may_not_save_a_mapping(sqlite_url: str) -> None:
 
 def test_saved_mapping_is_found_by_the_files_headers(sqlite_url: str) -> None:
     store = Store(sqlite_url)
-    save_mapping(store, parse_mapping(MAPPING_TOML), "anna")
+    save_mapping(store, parse_mapping(MAPPING_TOML), system_user("anna"))
     headers = list(parse_mapping(MAPPING_TOML).columns)
     assert mapping_for_headers(store, [h.upper() for h in headers]).version == 1
     assert mapping_for_headers(store, [*headers, "Ny kolumn"]) is None

@@ -16,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from access.roles import local_user
+from access.roles import local_user, system_user
 from goals.model import Goal
 from goals.service import create_goal
 from store import Store
@@ -70,7 +70,9 @@ def test_escape_markdown_keeps_the_characters_and_breaks_autolinks() -> None:
 def evil_database(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'evil.db'}"
     store = Store(url)
-    outcome = import_export(store, _export(EVIL, "2019-03"), "export_2019-03.csv")
+    outcome = import_export(
+        store, _export(EVIL, "2019-03"), "export_2019-03.csv", actor=system_user("lokal")
+    )
     assert outcome.status == "imported", outcome.message
     goal = Goal(
         id="ond",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from access.roles import system_user
 from ingest.project_names import close_known_name
 from store import Store
 from store.importer import import_export
@@ -40,35 +41,52 @@ def store(database_url: str):
 
 
 def test_a_close_new_name_waits_for_confirmation_and_stores_nothing(store: Store) -> None:
-    assert import_export(store, export("Vägval"), "v_2019-02.csv").status == "imported"
+    assert (
+        import_export(store, export("Vägval"), "v_2019-02.csv", actor=system_user("lokal")).status
+        == "imported"
+    )
     before = store.history()
 
-    waiting = import_export(store, export("Vägvall"), "v_2019-03.csv", actor="anna")
+    waiting = import_export(store, export("Vägvall"), "v_2019-03.csv", actor=system_user("anna"))
 
     assert waiting.status == "needs_new_project"
     assert "menade du Vägval?" in waiting.message and "Vägvall" in waiting.message
     assert store.history() == before
     assert store.known_projects() == ["Vägval"]
 
-    confirmed = import_export(store, export("Vägvall"), "v_2019-03.csv", new_project=True)
+    confirmed = import_export(
+        store, export("Vägvall"), "v_2019-03.csv", new_project=True, actor=system_user("lokal")
+    )
 
     assert confirmed.status == "imported"
     assert store.known_projects() == ["Vägval", "Vägvall"]
     # Once stored, the name is known and goes in without a question.
-    again = import_export(store, export("Vägvall", "A2"), "v_2019-04.csv")
+    again = import_export(
+        store, export("Vägvall", "A2"), "v_2019-04.csv", actor=system_user("lokal")
+    )
     assert again.status == "imported"
 
 
 def test_a_name_close_to_a_replaced_import_is_questioned_too(store: Store) -> None:
-    import_export(store, export("Vägval"), "v_2019-02.csv")
-    import_export(store, export("Vägval", "A2"), "v2_2019-02.csv", replace=True)
+    import_export(store, export("Vägval"), "v_2019-02.csv", actor=system_user("lokal"))
+    import_export(
+        store, export("Vägval", "A2"), "v2_2019-02.csv", replace=True, actor=system_user("lokal")
+    )
     assert {r.status for r in store.history()} == {"current", "replaced"}
-    assert import_export(store, export("Vagval"), "v_2019-03.csv").status == "needs_new_project"
+    assert (
+        import_export(store, export("Vagval"), "v_2019-03.csv", actor=system_user("lokal")).status
+        == "needs_new_project"
+    )
 
 
 def test_a_new_name_not_close_to_any_known_one_goes_in_as_before(store: Store) -> None:
-    import_export(store, export("Vägval"), "v_2019-02.csv")
-    assert import_export(store, export("Brobygget"), "b_2019-03.csv").status == "imported"
+    import_export(store, export("Vägval"), "v_2019-02.csv", actor=system_user("lokal"))
+    assert (
+        import_export(
+            store, export("Brobygget"), "b_2019-03.csv", actor=system_user("lokal")
+        ).status
+        == "imported"
+    )
     assert store.known_projects() == ["Brobygget", "Vägval"]
 
 

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
+from access.roles import system_user
 from demo.load import load_demo_set
 from goals.service import goal_statuses
 from metrics.catalogue import CATALOGUE, compute_metrics
@@ -66,7 +67,7 @@ def _small_export() -> bytes:
 @pytest.fixture
 def small_store(sqlite_url: str) -> Iterator[Store]:
     store = Store(sqlite_url)
-    outcome = import_export(store, _small_export(), "liten_2019-03.csv", actor="anna")
+    outcome = import_export(store, _small_export(), "liten_2019-03.csv", actor=system_user("anna"))
     assert outcome.status == "imported", outcome.message
     yield store
     store.close()
@@ -99,7 +100,7 @@ def test_key_numbers_are_the_metrics_layers(demo_store: Store) -> None:
 def test_goals_are_the_goal_services_for_the_month(demo_store: Store) -> None:
     content = build_report(demo_store, PROJECT, "2019-06")
     records = goal_statuses(demo_store, PROJECT, "2019-06")
-    assert [(g.id, g.word) for g in content.goals] == [(r["id"], r["label"]) for r in records]
+    assert [(g.id, g.word) for g in content.goals] == [(r.id, r.label) for r in records]
     assert {g.status for g in content.goals} >= {"removed", "green"}
     removed = next(g for g in content.goals if g.status == "removed")
     assert "Beslut:" in removed.comment
@@ -144,7 +145,10 @@ def test_ongoing_is_hidden_with_a_small_ended_count(sqlite_url: str) -> None:
     ]
     store = Store(sqlite_url)
     data = (HEADER + "\n".join(rows) + "\n").encode("utf-8")
-    assert import_export(store, data, "tidig_2018-06.csv", actor="anna").status == "imported"
+    assert (
+        import_export(store, data, "tidig_2018-06.csv", actor=system_user("anna")).status
+        == "imported"
+    )
     numbers = {k.metric: k for k in build_report(store, "Tidig").key_numbers}
     store.close()
     assert numbers["participants"].value == "12"

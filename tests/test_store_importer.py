@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from access.roles import system_user
 from store import Store
 from store.importer import import_export
 
@@ -33,7 +34,7 @@ def store(database_url: str):
 
 
 def test_an_accepted_file_is_stored_and_said_plainly(store: Store) -> None:
-    outcome = import_export(store, SAMRE, "samre_2019-03.csv", actor="anna")
+    outcome = import_export(store, SAMRE, "samre_2019-03.csv", actor=system_user("anna"))
 
     assert outcome.status == "imported"
     assert outcome.report_month == "2019-03"
@@ -53,7 +54,7 @@ def test_several_projects_in_one_file_become_one_import_each(store: Store) -> No
         "K2;Kaosam;Upplands Väsby;M;2018-05-03;;;",
     )
 
-    outcome = import_export(store, data, "finsam.csv", month="2019-03")
+    outcome = import_export(store, data, "finsam.csv", month="2019-03", actor=system_user("lokal"))
 
     assert outcome.status == "imported"
     assert {(r.project, r.rows) for r in outcome.imports} == {("SAMRE", 1), ("Kaosam", 2)}
@@ -61,9 +62,11 @@ def test_several_projects_in_one_file_become_one_import_each(store: Store) -> No
 
 
 def test_the_same_bytes_twice_are_imported_once(store: Store) -> None:
-    first = import_export(store, SAMRE, "samre_2019-03.csv")
+    first = import_export(store, SAMRE, "samre_2019-03.csv", actor=system_user("lokal"))
 
-    again = import_export(store, SAMRE, "kopia_2019-04.csv", replace=True)
+    again = import_export(
+        store, SAMRE, "kopia_2019-04.csv", replace=True, actor=system_user("lokal")
+    )
 
     assert again.status == "duplicate"
     (record,) = first.imports
@@ -75,9 +78,9 @@ def test_the_same_bytes_twice_are_imported_once(store: Store) -> None:
 
 
 def test_a_new_file_for_a_loaded_month_waits_for_confirmation(store: Store) -> None:
-    (old,) = import_export(store, SAMRE, "samre_2019-03.csv").imports
+    (old,) = import_export(store, SAMRE, "samre_2019-03.csv", actor=system_user("lokal")).imports
 
-    waiting = import_export(store, SAMRE_NEWER, "samre_ny_2019-03.csv")
+    waiting = import_export(store, SAMRE_NEWER, "samre_ny_2019-03.csv", actor=system_user("lokal"))
 
     assert waiting.status == "needs_confirmation"
     assert waiting.imports == [old]
@@ -88,7 +91,9 @@ def test_a_new_file_for_a_loaded_month_waits_for_confirmation(store: Store) -> N
     assert store.history() == [old]
     assert store.load_snapshots().height == 2
 
-    confirmed = import_export(store, SAMRE_NEWER, "samre_ny_2019-03.csv", replace=True)
+    confirmed = import_export(
+        store, SAMRE_NEWER, "samre_ny_2019-03.csv", replace=True, actor=system_user("lokal")
+    )
 
     assert confirmed.status == "imported"
     assert f"Ersatte import {old.id}" in confirmed.message
@@ -104,7 +109,7 @@ def test_a_refused_file_stores_nothing_and_the_refusal_is_audited_without_conten
 ) -> None:
     personal = export("198501011236;SAMRE;Sollentuna;K;2018-03-01;;;")
 
-    outcome = import_export(store, personal, "samre_2019-03.csv", actor="anna")
+    outcome = import_export(store, personal, "samre_2019-03.csv", actor=system_user("anna"))
 
     assert outcome.status == "refused"
     assert outcome.validation is not None and not outcome.validation.ok
@@ -118,7 +123,7 @@ def test_a_refused_file_stores_nothing_and_the_refusal_is_audited_without_conten
 
 
 def test_a_file_without_a_report_month_is_refused(store: Store) -> None:
-    outcome = import_export(store, SAMRE, "samre.csv")
+    outcome = import_export(store, SAMRE, "samre.csv", actor=system_user("lokal"))
 
     assert outcome.status == "refused"
     assert "Rapportmånad saknas" in outcome.message
@@ -133,7 +138,7 @@ def test_a_month_column_in_the_file_is_used_and_not_stored_as_a_case_field(store
         b"A1;SAMRE;Sollentuna;K;2018-03-01;2019-06\n"
     )
 
-    outcome = import_export(store, data, "samre.csv")
+    outcome = import_export(store, data, "samre.csv", actor=system_user("lokal"))
 
     assert outcome.status == "imported"
     assert outcome.report_month == "2019-06"
@@ -143,7 +148,13 @@ def test_a_month_column_in_the_file_is_used_and_not_stored_as_a_case_field(store
 def test_progress_is_reported_up_to_done(store: Store) -> None:
     seen: list[tuple[float, str]] = []
 
-    import_export(store, SAMRE, "samre_2019-03.csv", progress=lambda f, s: seen.append((f, s)))
+    import_export(
+        store,
+        SAMRE,
+        "samre_2019-03.csv",
+        progress=lambda f, s: seen.append((f, s)),
+        actor=system_user("lokal"),
+    )
 
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions)
@@ -157,13 +168,20 @@ AFTER_MONTH = export(
 
 
 def test_an_end_date_after_the_report_month_is_refused_and_nothing_stored(store: Store) -> None:
-    outcome = import_export(store, AFTER_MONTH, "samre.csv", month="2019-03", actor="anna")
+    outcome = import_export(
+        store, AFTER_MONTH, "samre.csv", month="2019-03", actor=system_user("anna")
+    )
 
     assert outcome.status == "refused"
     assert "rapportmånaden 2019-03" in outcome.message and "rad 2" in outcome.message
     assert store.history() == []
     assert store.audit_entries()[0]["detail"]["rules"] == ["datum_efter_rapportmanad"]
-    assert import_export(store, AFTER_MONTH, "samre.csv", month="2019-04").status == "imported"
+    assert (
+        import_export(
+            store, AFTER_MONTH, "samre.csv", month="2019-04", actor=system_user("lokal")
+        ).status
+        == "imported"
+    )
 
 
 def test_a_file_checked_for_another_month_is_checked_again_for_the_month_it_is_stored_under(
@@ -175,7 +193,12 @@ def test_a_file_checked_for_another_month_is_checked_again_for_the_month_it_is_s
     assert checked.ok and checked.checked_month == "2019-04"
 
     outcome = import_export(
-        store, AFTER_MONTH, "samre_2019-04.csv", month="2019-03", checked=checked
+        store,
+        AFTER_MONTH,
+        "samre_2019-04.csv",
+        month="2019-03",
+        checked=checked,
+        actor=system_user("lokal"),
     )
 
     assert outcome.status == "refused"
@@ -201,7 +224,7 @@ def _raw_text(store: Store) -> str:
 
 
 def test_a_file_name_with_an_identity_number_is_refused_and_logged_masked(store: Store) -> None:
-    outcome = import_export(store, SAMRE, _NAMED)
+    outcome = import_export(store, SAMRE, _NAMED, actor=system_user("lokal"))
 
     assert outcome.status == "refused"
     assert "19850101-****_2019-03.csv" in outcome.message
@@ -234,7 +257,7 @@ def test_file_names_stored_unmasked_earlier_are_masked_when_read(
     import cli
     from store.tables import audit_log, imports
 
-    import_export(store, SAMRE, "samre_2019-03.csv", actor="anna")
+    import_export(store, SAMRE, "samre_2019-03.csv", actor=system_user("anna"))
     with store.engine.begin() as connection:  # as an older version stored them
         connection.execute(sa.update(imports).values(file_name=_NAMED))
         connection.execute(

@@ -194,7 +194,7 @@ def test_restore_makes_an_old_snapshot_current_again(store: Store) -> None:
     (old,) = save(store, canonical([case("A1")]))
     (new,) = save(store, canonical([case("A9")]), sha256="other", replace=True)
 
-    restored = store.restore(old.id, actor="bertil")
+    restored = store.restore(old.id, restored_by="bertil")
 
     assert restored.status == "current"
     assert restored.replaced_by is None
@@ -212,7 +212,7 @@ def test_restore_makes_an_old_snapshot_current_again(store: Store) -> None:
 
 def test_restore_of_an_unknown_import_is_refused(store: Store) -> None:
     with pytest.raises(ImportNotFound):
-        store.restore(4711, actor="bertil")
+        store.restore(4711, restored_by="bertil")
     with pytest.raises(ImportNotFound):
         store.load_import(4711)
 

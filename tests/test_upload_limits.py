@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from access.roles import system_user
 from ingest import read_and_validate
 from ingest.limits import MAX_UPLOAD_MB, MIB, UPLOAD_LIMITS, FileLimits
 from store import Store
@@ -110,7 +111,9 @@ def test_overlong_text_fields_are_refused() -> None:
 def test_refused_uploads_store_nothing_and_are_logged(sqlite_url: str) -> None:
     store = Store(sqlite_url)
     limits = FileLimits(max_bytes=None, max_rows=3, max_unpacked_bytes=MIB)
-    outcome = import_export(store, _csv(4), "samre_2019-03.csv", limits=limits, actor="anna")
+    outcome = import_export(
+        store, _csv(4), "samre_2019-03.csv", limits=limits, actor=system_user("anna")
+    )
     assert outcome.status == "refused" and "högst 3" in outcome.message
     assert store.history() == []
     entry = store.audit_entries()[0]

@@ -6,14 +6,12 @@ Colour is never alone: every status is drawn as colour, symbol and word (WCAG 1.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import streamlit as st
 
-from access.identity import acting_user
-from access.roles import AccessDenied, User, can
+from access.roles import AccessDenied, Action, User, can
 from charts.palette import goal_status_style
 from goals.model import (
     DIRECTION_LABELS,
@@ -24,13 +22,13 @@ from goals.model import (
     STYLE_IDS,
     Goal,
 )
+from goals.records import GoalMonth, GoalStatus
 from goals.service import (
     create_goal,
     edit_goal,
     goal_history,
     goal_statuses,
     list_goals,
-    load_demo_goals,
     remove_goal,
     set_manual_status,
 )
@@ -38,6 +36,7 @@ from goals.text import filter_text, target_text, value_text
 from goals.toml_io import GoalDefinitionError, goal_from_mapping
 from metrics.catalogue import CATALOGUE
 from store import Store
+from ui.identity import acting_user
 from ui.text import escape_markdown
 
 HISTORY_MONTHS = 6
@@ -49,12 +48,6 @@ def actor() -> User:
     return acting_user()
 
 
-def ensure_demo_goals(store: Store) -> None:
-    """The demo data comes with its goals, so the first screen shows every colour."""
-    if store.has_demo_data():
-        load_demo_goals(store)
-
-
 def badge_html(status: str) -> str:
     style = goal_status_style(STYLE_IDS[status])
     return (
@@ -63,24 +56,26 @@ def badge_html(status: str) -> str:
     )
 
 
-def goal_view(store: Store) -> tuple[list[Goal], dict[str, dict], dict[str, list[dict]]]:
+def goal_view(
+    store: Store,
+) -> tuple[list[Goal], dict[str, GoalStatus], dict[str, list[GoalMonth]]]:
     """Goals, their status now and their monthly history."""
     goals = list_goals(store)
-    records = {r["id"]: r for r in goal_statuses(store)}
+    records = {r.id: r for r in goal_statuses(store)}
     return goals, records, goal_history(store, last=HISTORY_MONTHS)
 
 
-def show_goal(goal: Goal, record: Mapping[str, Any], history: list[dict]) -> None:
+def show_goal(goal: Goal, record: GoalStatus, history: list[GoalMonth]) -> None:
     with st.container(border=True):
         st.markdown(
-            f"{badge_html(record['status'])} **{escape_markdown(goal.title)}**",
+            f"{badge_html(record.status)} **{escape_markdown(goal.title)}**",
             unsafe_allow_html=True,
         )
         details = [f"Insats: {goal.project}"]
         if goal.filters:
             details.append(filter_text(goal))
-        if record.get("month"):
-            details.append(f"Rapportmånad {record['month']}")
+        if record.month:
+            details.append(f"Rapportmånad {record.month}")
         st.markdown(escape_markdown(" · ".join(details)))
         if goal.kind == "measured" and goal.metric is not None:
             metric = CATALOGUE[goal.metric]
@@ -102,12 +97,14 @@ def show_goal(goal: Goal, record: Mapping[str, Any], history: list[dict]) -> Non
             recent = history[-HISTORY_MONTHS:]
             st.markdown(
                 "Senaste månaderna: "
-                + " ".join(f"{h['month']} {badge_html(h['status'])}" for h in recent),
+                + " ".join(f"{h.month} {badge_html(h.status)}" for h in recent),
                 unsafe_allow_html=True,
             )
 
 
-def show_goals(goals: list[Goal], records: dict[str, dict], history: dict[str, list]) -> None:
+def show_goals(
+    goals: list[Goal], records: dict[str, GoalStatus], history: dict[str, list[GoalMonth]]
+) -> None:
     """Goals grouped by period, in the order the periods first appear."""
     periods = list(dict.fromkeys(g.period for g in goals))
     for period in periods:
@@ -249,7 +246,7 @@ def admin_panel(store: Store, goals: list[Goal], projects: list[str]) -> None:
     """Create, edit, judge and remove goals; every change is logged with who and when.
 
     Shown only to those who may edit goals; the goal service checks the role again."""
-    if not can(actor(), "goal_edit"):
+    if not can(actor(), Action.GOAL_EDIT):
         return
     _flash()
     with st.expander("Administrera", icon=":material/edit:"):
@@ -334,16 +331,15 @@ def show_summary(store: Store) -> None:
     """For Översikt: how many goals in each colour, and the red ones by name."""
     from goals.service import goals_summary
 
-    ensure_demo_goals(store)
     summary = goals_summary(store)
-    if summary["total"] == 0:
+    if summary.total == 0:
         st.info("Inga mål är satta ännu.", icon=":material/flag:")
         return
     st.markdown(
         " ".join(
-            f"{badge_html(status)} {count}" for status, count in summary["counts"].items() if count
+            f"{badge_html(status)} {count}" for status, count in summary.counts.items() if count
         ),
         unsafe_allow_html=True,
     )
-    for red in summary["red"]:
-        st.markdown(f"- ✖ {escape_markdown(red['title'])} ({escape_markdown(red['project'])})")
+    for red in summary.red:
+        st.markdown(f"- ✖ {escape_markdown(red.title)} ({escape_markdown(red.project)})")

@@ -23,12 +23,12 @@ def _file_stem(project: str, month: str | None) -> str:
 
 def report_downloads(store: Store, project: str, month: str | None) -> None:
     """The PDF and HTML buttons for ``project`` as of ``month`` (None: its newest month)."""
-    from access.identity import acting_user
-    from access.roles import can
+    from access.roles import Action, can
     from reports.export import export_report
+    from ui.identity import acting_user
 
     user = acting_user()
-    if not can(user, "report_export"):
+    if not can(user, Action.REPORT_EXPORT):
         st.info(
             "Mötesunderlaget tas ut av projektledare (uppladdare) och administratörer.",
             icon=":material/lock:",

@@ -18,18 +18,9 @@ def _open_store() -> Store:
 
 
 def get_store() -> Store:
-    """The shared store; on an empty database the fictitious demo set is loaded first."""
-    store = _open_store()
-    if store.is_empty():
-        _load_demo(store)
-    return store
-
-
-def _load_demo(store: Store) -> None:
-    from demo.load import load_demo_set
-
-    with st.spinner("Databasen är tom: läser in det fiktiva demodatat …"):
-        load_demo_set(store)
+    """The shared store, as it is: opening it loads nothing (the demo step is
+    ``ui.demo.prepare_demo``)."""
+    return _open_store()
 
 
 def data_version(store: Store) -> tuple:

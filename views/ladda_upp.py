@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access.identity import acting_user
 from access.roles import AccessDenied
+from imports.service import restore_import
 from store import StoreError
+from ui.identity import acting_user
 from ui.mapping import (
     TEMPLATE_FILE,
     XLSX_MIME,
@@ -135,7 +136,7 @@ else:
         )
         if st.button("Återställ", disabled=choice is None):
             try:
-                record = store.restore(choice, actor=user)
+                record = restore_import(store, user, choice)
             except (AccessDenied, StoreError) as exc:
                 st.error(escape_markdown(str(exc)), icon=":material/block:")
             else:

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from access.audit import audit_frame
-from access.identity import acting_user
-from access.roles import AccessDenied, can, require
+from access.audit import audit_frame, read_audit
+from access.roles import AccessDenied, Action, can
+from imports.service import import_history, purge, purge_plan
+from ui.identity import acting_user
 from ui.layout import show_table
 from ui.state import get_store
 from ui.text import escape_markdown
@@ -16,13 +17,6 @@ from ui.text import escape_markdown
 store = get_store()
 user = acting_user()
 st.title("Logg")
-try:
-    # The page is only in the navigation for administrators; checked again here.
-    require(user, "view_audit", store, "logg")
-except AccessDenied as exc:
-    st.error(escape_markdown(exc), icon=":material/block:")
-    st.stop()
-
 st.write(
     "Varje import, ersättning, återställning, måländring, gallring, export av "
     "mötesunderlaget och nekad åtgärd: vem, när, vad och från vilken fil eller vilket mål."
@@ -30,7 +24,12 @@ st.write(
 since = st.date_input(
     "Visa poster från och med", value=date.today() - timedelta(days=90), format="YYYY-MM-DD"
 )
-entries = store.audit_entries(since)
+try:
+    # The page is only in the navigation for administrators; checked again here.
+    entries = read_audit(store, user, since, target="logg")
+except AccessDenied as exc:
+    st.error(escape_markdown(exc), icon=":material/block:")
+    st.stop()
 if entries:
     show_table(audit_frame(entries), "Logg", key="audit")
 else:
@@ -45,8 +44,8 @@ st.write(
 )
 if message := st.session_state.pop("purge_message", None):
     st.success(escape_markdown(message), icon=":material/delete:")
-projects = sorted({record.project for record in store.history()})
-if not projects or not can(user, "purge"):
+projects = sorted({record.project for record in import_history(store, user, "logg")})
+if not projects or not can(user, Action.PURGE):
     st.info("Det finns inga ögonblicksbilder att gallra.", icon=":material/info:")
 else:
     project = st.selectbox("Insats", projects, key="purge_project")
@@ -56,7 +55,7 @@ else:
         format="YYYY-MM-DD",
         key="purge_before",
     )
-    plan = store.purge_plan(project, before)
+    plan = purge_plan(store, user, project, before)
     if plan.is_empty:
         st.info(escape_markdown(plan.describe()), icon=":material/info:")
     else:
@@ -68,7 +67,7 @@ else:
         )
         if st.button("Gallra", type="primary", disabled=not confirmed):
             try:
-                done = store.purge(project, before, user)
+                done = purge(store, user, project, before)
             except AccessDenied as exc:
                 st.error(escape_markdown(exc), icon=":material/block:")
             else:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.goals import admin_panel, ensure_demo_goals, goal_view, show_goals
+from ui.goals import admin_panel, goal_view, show_goals
 from ui.state import get_store
 
 store = get_store()
-ensure_demo_goals(store)
 st.title("Mål")
 st.write(
     "Styrelsens mål i trafikljusmodellen: ✔ Uppfyllt, ◐ Delvis uppfyllt, ✖ Ej uppfyllt och "

@@ -1,0 +1,1 @@
+"""What may be done with the stored imports, and by whom: history, restore, gallring."""
