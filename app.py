@@ -8,7 +8,7 @@ from access.identity import session_user
 from access.roles import can
 from ui.filters import QUERY_KEYS, sidebar_filters
 from ui.layout import demo_notice, set_language_and_style
-from ui.state import get_store, load_snapshots
+from ui.state import filter_choices, get_store
 
 _meeting = bool(
     st.session_state.get(
@@ -27,7 +27,7 @@ set_language_and_style(_meeting)
 # Who is here decides everything below: not signed in or without a role, the run stops.
 user = session_user()
 store = get_store()
-snapshots = load_snapshots()
+snapshots = filter_choices()
 
 PAGES = {
     "Lägesbild": [
