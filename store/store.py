@@ -20,7 +20,6 @@ from access.roles import User, require
 from ingest import schema
 from ingest.guard import mask_value
 from store import bulk, frames, retention
-from store.snapshot_cache import SnapshotCache, cache_directory
 from store.database import database_url, open_engine
 from store.errors import ImportBusy, StoreUnavailable, lock_timeout, translated, where_text
 from store.records import (
@@ -32,6 +31,7 @@ from store.records import (
     ImportRecord,
     SnapshotExists,
 )
+from store.snapshot_cache import SnapshotCache, cache_directory
 from store.tables import ROW_NUMBER, audit_log, imports
 from store.tables import cases as case_table
 
