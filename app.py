@@ -9,7 +9,7 @@ from ui.demo import empty_database_notice, prepare_demo
 from ui.filters import QUERY_KEYS, sidebar_filters
 from ui.identity import session_user
 from ui.layout import demo_notice, set_language_and_style
-from ui.state import get_store, load_snapshots
+from ui.state import filter_choices, get_store
 
 _meeting = bool(
     st.session_state.get(
@@ -30,7 +30,7 @@ user = session_user()
 store = get_store()
 # The one place data may appear on its own: the demo set, on an empty database, by setting.
 prepare_demo(store)
-snapshots = load_snapshots()
+snapshots = filter_choices()
 
 PAGES = {
     "Lägesbild": [

@@ -91,12 +91,27 @@ def latest_snapshot(snapshots: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
 
     Projects report on their own schedule, so "newest" is decided per project, not
     globally. A frame without report months is already one state and is returned as is.
+
+    The newest month of each project is found first (a small frame, collected here), and the
+    rows are then kept by literal months: a scan of monthly files reads only those months.
     """
     lf = snapshots.lazy()
     if REPORT_MONTH_FIELD not in lf.collect_schema().names():
         return lf
-    month = pl.col(REPORT_MONTH_FIELD)
-    return lf.filter(month == month.max().over("project"))
+    month, project = pl.col(REPORT_MONTH_FIELD), pl.col("project")
+    newest = lf.group_by("project").agg(month.max()).drop_nulls(REPORT_MONTH_FIELD).collect()
+    keep = [
+        (month == value) & _one_of(project, rows["project"].to_list())
+        for (value,), rows in newest.group_by(REPORT_MONTH_FIELD)
+    ]
+    return lf.filter(pl.any_horizontal(keep)) if keep else lf.filter(pl.lit(False))
+
+
+def _one_of(column: pl.Expr, values: list) -> pl.Expr:
+    """``column`` is one of ``values``, a missing value matching a missing one."""
+    present = [v for v in values if v is not None]
+    found = column.is_in(present).fill_null(False)
+    return found | column.is_null() if len(present) < len(values) else found
 
 
 def apply_filters(cases: pl.LazyFrame | pl.DataFrame, selection: Selection) -> pl.LazyFrame:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -30,6 +30,7 @@ from store.records import (
     ImportRecord,
     SnapshotExists,
 )
+from store.snapshot_cache import SnapshotCache, cache_directory
 from store.tables import ROW_NUMBER, audit_log, imports
 from store.tables import cases as case_table
 
@@ -59,6 +60,7 @@ class Store:
         self.backend: str = self.engine.dialect.name
         bulk.load_driver(self._bulk_url)
         self._read_workers = max(1, min(4, os.cpu_count() or 1))
+        self.snapshot_cache = SnapshotCache(cache_directory(sa.make_url(self.url)))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -195,7 +197,21 @@ class Store:
                 )
             ids = {record.project: record.id for record in saved}
             db.ingest(case_table.name, frames.rows_for_ingest(canonical, ids))
+        self._cache_saved(saved, canonical)
         return saved
+
+    def _cache_saved(self, saved: Sequence[ImportRecord], canonical: pl.DataFrame) -> None:
+        """Write the new snapshots' Parquet files from the rows in hand. The import has
+        committed already: a file that cannot be written is built from the database later."""
+        try:
+            for record in saved:
+                rows = canonical.filter(pl.col("project") == record.project).with_columns(
+                    pl.lit(record.report_month).alias("report_month"),
+                    pl.lit(record.id, dtype=pl.Int64).alias("import_id"),
+                )
+                self.snapshot_cache.write(record, rows)
+        except OSError:
+            pass
 
     def restore(self, import_id: int, restored_by: str) -> ImportRecord:
         """Make an import current again; the one current for its project and month is kept
@@ -279,6 +295,7 @@ class Store:
             connection.execute(
                 _audit_insert(at, who, "purge", f"project {project}", plan.as_detail())
             )
+        self.snapshot_cache.forget(plan.import_ids)
         if self.backend == "sqlite" and not plan.is_empty:
             self._erase_remnants()
         return plan
@@ -304,6 +321,25 @@ class Store:
         if project is not None:
             query = query.where(imports.c.project == project)
         return self._load(self._records(query.order_by(imports.c.id)))
+
+    def scan_snapshots(self) -> pl.LazyFrame:
+        """The same rows as ``load_snapshots()``, as a lazy scan of the Parquet cache.
+
+        A query on the scan reads only the columns it uses, and skips months it filters
+        out. Missing files are built from the database first; where the cache cannot be
+        written, the rows are read from the database into memory instead.
+        """
+        records = self._records(
+            sa.select(imports).where(imports.c.status == CURRENT).order_by(imports.c.id)
+        )
+        if not records:
+            return frames.empty_snapshot().lazy()
+        files = self.snapshot_cache.files(records, self._load)
+        if files is None:
+            return self._load(records).lazy()
+        with contextlib.suppress(OSError):
+            self.snapshot_cache.keep_only(self._records(sa.select(imports)))
+        return pl.scan_parquet(files, schema=schema.SNAPSHOT_DTYPES)
 
     def load_import(self, import_id: int) -> pl.DataFrame:
         """The case rows of one import, current or replaced, ``SNAPSHOT_DTYPES``."""
@@ -365,7 +401,7 @@ class Store:
         with translated(self.where), self.engine.connect() as connection:
             return [_record(row) for row in connection.execute(query)]
 
-    @contextmanager
+    @contextlib.contextmanager
     def _writing(
         self, projects: Sequence[str] = (), report_month: str | None = None
     ) -> Iterator[sa.Connection]:
@@ -388,7 +424,7 @@ class Store:
         except StoreUnavailable as exc:
             raise _busy(exc, self, projects, report_month) from exc
 
-    @contextmanager
+    @contextlib.contextmanager
     def _bulk_writing(
         self, projects: Sequence[str], report_month: str
     ) -> Iterator[bulk.BulkConnection]:

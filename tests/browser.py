@@ -144,6 +144,7 @@ class AxeViolation:
 class RunningApp:
     base_url: str
     log_path: Path
+    pid: int = 0
 
     def log_size(self) -> int:
         return self.log_path.stat().st_size
@@ -251,7 +252,7 @@ def running_app(
             )
             try:
                 _wait_for_health(base_url, process, log_path, timeout)
-                yield RunningApp(base_url=base_url, log_path=log_path)
+                yield RunningApp(base_url=base_url, log_path=log_path, pid=process.pid)
             finally:
                 _stop_process_group(process)
 

@@ -12,6 +12,20 @@ import sqlalchemy as sa
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def snapshot_cache_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A PostgreSQL store keeps its Parquet cache in a temporary folder, not in ``data/``."""
+    from store.snapshot_cache import CACHE_DIR_SETTING
+
+    before = os.environ.get(CACHE_DIR_SETTING)
+    os.environ[CACHE_DIR_SETTING] = str(tmp_path_factory.mktemp("snapshot-cache"))
+    yield
+    if before is None:
+        del os.environ[CACHE_DIR_SETTING]
+    else:
+        os.environ[CACHE_DIR_SETTING] = before
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     """A SQLite database file of its own for each test."""

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ingest.schema import AID_END_CODES, EXIT_CODES, INCOME_CODES
 from metrics import flows
 from metrics.catalogue import CATALOGUE, compute_metrics
+from metrics.selection import latest_snapshot
 from metrics.suppression import suppress_small_counts
 from tests.metrics_factory import cases
 
@@ -96,3 +97,31 @@ def test_flows_add_up_to_ended_participations(frame):
     assert flows.outcome_breakdown(frame)["count"].sum() == total
     both_known = compute_metrics(frame, metrics=["share_step_up"])["denominator"][0]
     assert flows.step_matrix(frame)["count"].sum() == both_known
+
+
+snapshot_rows = st.lists(
+    st.tuples(
+        st.none() | st.sampled_from(["SAMRE", "Kaosam", "SAMS"]),
+        st.none() | st.sampled_from(["2019-01", "2019-02", "2019-03"]),
+    ),
+    max_size=30,
+)
+
+
+@given(snapshot_rows)
+@settings(max_examples=80, deadline=None)
+def test_latest_snapshot_keeps_the_rows_of_each_projects_newest_month(rows) -> None:
+    frame = pl.DataFrame(
+        {
+            "project": [p for p, _ in rows],
+            "report_month": [m for _, m in rows],
+            "row": list(range(len(rows))),
+        },
+        schema={"project": pl.String, "report_month": pl.String, "row": pl.Int64},
+    )
+    month = pl.col("report_month")
+    newest = frame.filter(month == month.max().over("project"))
+
+    kept = latest_snapshot(frame).collect()
+
+    assert sorted(kept["row"]) == sorted(newest["row"])

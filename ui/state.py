@@ -1,7 +1,9 @@
-"""Streamlit glue for the store: one cached store per process, cached snapshot loads.
+"""Streamlit glue for the store: one cached store per process, shared snapshot scans.
 
-The store is opened once per server process (``st.cache_resource``); snapshot frames are
-cached by the store's data version, so an import, replace or restore shows at once.
+The store is opened once per server process (``st.cache_resource``). The snapshots are a
+lazy scan of the store's Parquet cache, shared by every session (never copied, never
+mutated) and keyed by the store's data version, so an import, replace or restore shows at
+once; a page collects only the months and columns it uses.
 """
 
 from __future__ import annotations
@@ -28,15 +30,32 @@ def data_version(store: Store) -> tuple:
     return tuple((r.id, r.status) for r in store.history())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _snapshots(_store: Store, version: tuple) -> pl.DataFrame:
-    return _store.load_snapshots()
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _snapshots(_store: Store, version: tuple) -> pl.LazyFrame:
+    return _store.scan_snapshots()
 
 
-def load_snapshots() -> pl.DataFrame:
-    """Every current snapshot of every month, as the metrics layer expects it."""
+def load_snapshots() -> pl.LazyFrame:
+    """Every current snapshot of every month, as a lazy frame the metrics layer takes."""
     store = get_store()
     return _snapshots(store, data_version(store))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _filter_choices(_store: Store, version: tuple) -> pl.DataFrame:
+    return (
+        _snapshots(_store, version)
+        .select("report_month", "project", "municipality")
+        .unique()
+        .sort(pl.all(), nulls_last=True)
+        .collect()
+    )
+
+
+def filter_choices() -> pl.DataFrame:
+    """Each (report month, project, municipality) that occurs: what the filters offer."""
+    store = get_store()
+    return _filter_choices(store, data_version(store))
 
 
 def imports_frame() -> pl.DataFrame:
