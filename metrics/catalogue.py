@@ -367,6 +367,8 @@ def _median_input(column: str) -> pl.Expr:
 
 #: The count behind each median's n (the rows it is taken over).
 _MEDIAN_COUNTS: dict[str, str] = {"months_on_aid": "_months_known", "_days": "_ended"}
+#: Every column a median is taken of.
+_MEDIAN_COLUMNS: tuple[str, ...] = tuple(_MEDIAN_COUNTS)
 
 
 def metric_counts(metric: str) -> tuple[str | None, str | None, tuple[str, ...]]:
@@ -412,39 +414,96 @@ def count_flags() -> dict[str, pl.Expr]:
 
 
 def count_tables(
-    cases: pl.LazyFrame | pl.DataFrame, tables: Sequence[Sequence[str]]
+    cases: pl.LazyFrame | pl.DataFrame,
+    tables: Sequence[Sequence[str]],
+    *,
+    split: str | None = None,
+    medians_for: Sequence[str] | None = None,
 ) -> list[pl.DataFrame]:
     """Per table, one row per group with every count of :func:`count_flags`.
 
     Felregistreringar are left out; anonymous participations count only in ``_anonymous``,
-    and only in the tables that count them (:func:`counts_anonymous`). The row flags are
-    computed once and every table is summed from them, in parallel.
+    and only in the tables that count them (:func:`counts_anonymous`). With ``split`` (the
+    report month) every table is grouped by it first, so each month is counted in the same
+    pass. The table ``medians_for`` also gets every median and its n
+    (``<column>__median``, ``<column>__n``), so its catalogue metrics can be read off it
+    (:func:`metrics_from_counts`).
+
+    The row flags are computed once. The total and the medians' table are summed from them
+    directly; every other table is summed from one finer table over the fields of those
+    tables, which has far fewer rows than the cases.
     """
+    tables = [tuple(t) for t in tables]
+    median_table = tuple(medians_for) if medians_for is not None else None
+    keys = [split] if split else []
     fields = sorted({f for table in tables for f in table})
     person = ~pl.col("anonymous").fill_null(False)
     flags = {name: (expr & person) for name, expr in count_flags().items()}
     flags["_anonymous"] = ~person
+    names = list(flags)
+    median_inputs = (
+        [pl.when(person).then(_median_input(c)).alias(c) for c in _MEDIAN_COLUMNS]
+        if median_table is not None
+        else []
+    )
     rows = (
         cases.lazy()
         .filter(~is_excluded())
         .with_columns(**_base_columns())
-        .select(*fields, *[expr.alias(name) for name, expr in flags.items()])
+        .select(*keys, *fields, *[expr.alias(name) for name, expr in flags.items()], *median_inputs)
         .collect()
         .lazy()
     )
-    names = list(flags)
-    queries = []
+    sums = pl.col(names).sum().cast(pl.Int64)
+    medians = [
+        agg
+        for c in _MEDIAN_COLUMNS
+        for agg in (
+            pl.col(c).median().cast(pl.Float64).alias(f"{c}__median"),
+            pl.col(c).count().cast(pl.Int64).alias(f"{c}__n"),
+        )
+    ]
+
+    def summed(source: pl.LazyFrame, table: tuple[str, ...], extra: list[pl.Expr]) -> pl.LazyFrame:
+        by = [*keys, *table]
+        return source.group_by(by).agg(sums, *extra) if by else source.select(sums, *extra)
+
+    direct = {t for t in tables if not t or t == median_table}
+    derived = [t for t in tables if t not in direct]
+    finest = tuple(sorted({f for t in derived for f in t}))
+    queries: dict[tuple[str, ...], pl.LazyFrame] = {
+        t: summed(rows, t, medians if t == median_table else []) for t in direct
+    }
+    if derived:
+        fine = summed(rows, finest, []).collect().lazy()
+        queries.update({t: summed(fine, t, []) for t in derived})
+    frames = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
+    out = []
     for table in tables:
-        table = list(table)
-        sums = pl.col(names).sum().cast(pl.Int64)
-        query = rows.group_by(table).agg(sums) if table else rows.select(sums)
+        frame = frames[table]
         if not counts_anonymous(table):
             # A group of anonymous rows only is no group: they belong to no breakdown.
-            query = query.filter(pl.col("_person") > 0).with_columns(
+            frame = frame.filter(pl.col("_person") > 0).with_columns(
                 pl.lit(0, dtype=pl.Int64).alias("_anonymous")
             )
-        queries.append(query)
-    return pl.collect_all(queries)
+        out.append(frame)
+    return out
+
+
+def metrics_from_counts(
+    counts: pl.DataFrame, metrics: Sequence[str] | None, by: Sequence[str]
+) -> pl.DataFrame:
+    """The catalogue metrics of one table of :func:`count_tables` (with its medians).
+
+    The same frame as :func:`compute_metrics` over the same cases and ``by``, read off
+    counts already made instead of a second pass over the cases.
+    """
+    by = list(by)
+    wanted = _check(metrics, by)
+    if not wanted:
+        return pl.DataFrame(schema={**counts.select(by).schema, **RESULT_SCHEMA})
+    frame = pl.concat([_long(counts, by, m) for m in wanted], how="vertical")
+    return frame.sort(by, nulls_last=True, maintain_order=True) if by else frame
 
 
 def _check(metrics: Sequence[str] | None, by: Sequence[str]) -> list[str]:

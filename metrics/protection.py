@@ -38,6 +38,7 @@ from metrics.catalogue import (
     count_tables,
     counts_anonymous,
     metric_counts,
+    metrics_from_counts,
     numerator_only_counts,
 )
 from metrics.disclosure import LinkedCells, Protection, protect
@@ -121,10 +122,6 @@ def linked_tables(by: Sequence[str] = ()) -> tuple[list[Table], list[Table]]:
         for combo in itertools.combinations(fields, size):
             extra.append(tuple(combo))
     return base, extra
-
-
-def _count_tables(cases: pl.LazyFrame, tables: Sequence[Table]) -> dict[Table, pl.DataFrame]:
-    return dict(zip(tables, count_tables(cases, tables), strict=True))
 
 
 class _Builder:
@@ -279,20 +276,37 @@ def protect_counts(
     ``reference`` is the same view without the user's filters: a count that leaves out
     1 to threshold - 1 of the reference's is hidden too.
     """
-    lf = cases.lazy()
     base, extra = linked_tables(by)
-    tables = _count_tables(lf, [*base, *extra])
+    tables = [*base, *extra]
+    counted = dict(zip(tables, count_tables(cases, tables), strict=True))
+    ref_counted = (
+        dict(zip(tables, count_tables(reference, tables), strict=True))
+        if reference is not None
+        else None
+    )
+    return _protect_tables(counted, ref_counted, by, threshold)
+
+
+def _reference_values(tables: dict[Table, pl.DataFrame]) -> dict[CellKey, int]:
+    builder = _Builder()
+    for table, frame in tables.items():
+        builder.add_table(table, frame)
+    return {k: builder.cells.values[i] for k, i in builder.ids.items()}
+
+
+def _protect_tables(
+    counted: dict[Table, pl.DataFrame],
+    ref_counted: dict[Table, pl.DataFrame] | None,
+    by: Sequence[str],
+    threshold: int,
+) -> ProtectedCounts:
+    """Protect counts already made: the linked tables of one selection (and its reference)."""
+    base, extra = linked_tables(by)
     builder = _Builder()
     for table in base:
-        builder.add_table(table, tables[table])
+        builder.add_table(table, counted[table])
     base_keys = list(builder.ids)
-    ref_values = None
-    if reference is not None:
-        ref_tables = _count_tables(reference.lazy(), [*base, *extra])
-        ref_builder = _Builder()
-        for table in [*base, *extra]:
-            ref_builder.add_table(table, ref_tables[table])
-        ref_values = {k: ref_builder.cells.values[i] for k, i in ref_builder.ids.items()}
+    ref_values = _reference_values(ref_counted) if ref_counted is not None else None
     windows, reasons = _windows(builder, threshold, base_keys, ref_values)
     result = protect(builder.cells, windows, batches=_small_groups(builder, threshold))
     hidden = set(result.hidden)
@@ -300,7 +314,7 @@ def protect_counts(
     result = Protection(result.primary, frozenset(hidden - result.primary), result.unprotected)
     if extra:
         for table in extra:
-            builder.add_table(table, tables[table])
+            builder.add_table(table, counted[table])
         extra_keys = [k for k in builder.ids if k[0] in extra]
         extra_windows, extra_reasons = _windows(builder, threshold, extra_keys, ref_values)
         reasons.update(extra_reasons)
@@ -373,35 +387,56 @@ def protected_metrics(
     ``report_month`` in ``by`` every month is protected as its own selection (it is one
     state of the data, as the overview shows it for that month). ``threshold`` 0 or 1
     turns protection off: every number is exactly the computed one.
+
+    The metrics are read off the same count tables the protection works on, so the cases
+    are passed over once (twice with a reference), whatever the number of linked tables.
     """
     by = list(by)
-    frame = compute_metrics(cases, metrics=metrics, by=by)
-    if threshold <= 1 or frame.height == 0:
+    if threshold <= 1:
+        frame = compute_metrics(cases, metrics=metrics, by=by)
         return frame.with_columns(pl.lit(None, dtype=pl.String).alias("hidden_reason"))
+    split = REPORT_MONTH_FIELD if REPORT_MONTH_FIELD in by else None
     table = tuple(f for f in by if f != REPORT_MONTH_FIELD)
-    if REPORT_MONTH_FIELD not in by:
-        protected = protect_counts(cases, by, threshold=threshold, reference=reference)
+    base, extra = linked_tables(by)
+    tables = [*base, *extra]
+    counted = count_tables(cases, tables, split=split, medians_for=table)
+    by_table = dict(zip(tables, counted, strict=True))
+    frame = metrics_from_counts(by_table[table], metrics, by)
+    if frame.height == 0:
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias("hidden_reason"))
+    ref_table = (
+        dict(zip(tables, count_tables(reference, tables, split=split), strict=True))
+        if reference is not None
+        else None
+    )
+    if split is None:
+        protected = _protect_tables(by_table, ref_table, by, threshold)
         return _hide_rows(frame, by, protected, table)
-    lf, ref = cases.lazy(), reference.lazy() if reference is not None else None
-    month = pl.col(REPORT_MONTH_FIELD)
     parts = []
-    inner = [f for f in by if f != REPORT_MONTH_FIELD]
-    for (value,), rows in frame.group_by([REPORT_MONTH_FIELD], maintain_order=True):
-        protected = protect_counts(
-            lf.filter(month == value),
-            inner,
-            threshold=threshold,
-            reference=ref.filter(month == value) if ref is not None else None,
+    for (value,), rows in frame.group_by([split], maintain_order=True):
+        protected = _protect_tables(
+            _month(by_table, value),
+            _month(ref_table, value) if ref_table is not None else None,
+            table,
+            threshold,
         )
         parts.append(
-            _hide_rows(rows.drop(REPORT_MONTH_FIELD), inner, protected, table).with_columns(
-                pl.lit(value).alias(REPORT_MONTH_FIELD)
+            _hide_rows(rows.drop(split), list(table), protected, table).with_columns(
+                pl.lit(value).alias(split)
             )
         )
     out = pl.concat(parts, how="vertical_relaxed")
     return out.select([*frame.columns, "hidden_reason"]).sort(
         by, nulls_last=True, maintain_order=True
     )
+
+
+def _month(tables: dict[Table, pl.DataFrame], month: str) -> dict[Table, pl.DataFrame]:
+    """One month's rows of count tables split by report month."""
+    return {
+        t: f.filter(pl.col(REPORT_MONTH_FIELD) == month).drop(REPORT_MONTH_FIELD)
+        for t, f in tables.items()
+    }
 
 
 def hidden_metric(
