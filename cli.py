@@ -23,8 +23,8 @@ from commandline import (
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
     from ingest import format_report, mask_value
     from store.importer import import_export
 
@@ -32,7 +32,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Filen finns inte: {mask_value(str(path))}", file=sys.stderr)
         return EXIT_USAGE
-    from mappings.cli import mapping_for_import
+    from commands.mappings import mapping_for_import
 
     store = open_store()
     mapping, code = mapping_for_import(args, store)
@@ -77,8 +77,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
     from imports.service import import_history
 
     try:
@@ -117,8 +117,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
     from imports.service import restore_import
     from store import ImportNotFound
 
@@ -139,8 +139,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_kpis(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from access.cli import cli_actor, refused, require_reader
     from access.roles import AccessDenied, require_suppression
+    from commands.access import cli_actor, refused, require_reader
     from ingest.schema import BREAKDOWN_FIELDS
     from metrics.catalogue import CATALOGUE
     from metrics.figures import metric_figures
@@ -190,8 +190,8 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
     from store.backup import POSTGRES_ADVICE, take_backup
 
     store = open_store()
@@ -212,8 +212,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore_backup(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
     from store.backup import POSTGRES_ADVICE, check_backup, restore_backup, safety_copy_path
 
     store = open_store()
@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="bekräfta att en insats vars namn liknar en känd insats är en ny insats",
     )
-    from mappings.cli import add_import_mapping_options, add_mapping_commands
+    from commands.mappings import add_import_mapping_options, add_mapping_commands
 
     add_import_mapping_options(imp)
     imp.set_defaults(handler=cmd_import)
@@ -307,17 +307,17 @@ def build_parser() -> argparse.ArgumentParser:
     restore_backup.add_argument("--yes", action="store_true", help="utan fråga")
     restore_backup.set_defaults(handler=cmd_restore_backup)
 
-    from goals.cli import add_goal_commands
+    from commands.goals import add_goal_commands
 
     add_goal_commands(commands)
-    from access.cli import add_access_commands
+    from commands.access import add_access_commands
 
     add_access_commands(commands)
-    from reports.cli import add_report_commands
+    from commands.reports import add_report_commands
 
     add_report_commands(commands)
     add_mapping_commands(commands)
-    from demo.cli import add_demo_commands
+    from commands.demo import add_demo_commands
 
     add_demo_commands(commands)
     return parser

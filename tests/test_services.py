@@ -247,7 +247,7 @@ def test_loading_the_demo_on_request_needs_an_administrator_and_an_empty_databas
 
 _NO_STREAMLIT = """
 import sys
-import access, access.audit, access.cli, access.identity, access.roles
+import access, access.audit, commands.access, access.identity, access.roles
 import cli
 import imports.service
 assert "streamlit" not in sys.modules, "importing the command line loaded Streamlit"

@@ -110,8 +110,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
     from mappings.service import save_mapping
 
     mapping, code = _read_mapping_file(Path(args.file))

@@ -25,9 +25,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"Mappen finns inte: {out.parent}", file=sys.stderr)
         return EXIT_USAGE
 
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
     from charts.browser import NO_BROWSER_TEXT, static_images_available
+    from commands.access import cli_actor, refused
     from reports.content import ReportUnavailable
 
     if kind == "pdf" and not static_images_available():

@@ -27,8 +27,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Filen finns inte: {path}", file=sys.stderr)
         return EXIT_USAGE
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
 
     try:
         counts = import_goals(open_store(), path, cli_actor(args))
@@ -47,8 +47,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from access.cli import refused, require_reader
     from access.roles import AccessDenied
+    from commands.access import refused, require_reader
     from goals.service import export_goals, list_goals
 
     store = open_store()
@@ -88,8 +88,8 @@ def _table(records: list[GoalStatus], store: Store, threshold: int) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused, require_reader
     from access.roles import AccessDenied, require_suppression
+    from commands.access import cli_actor, refused, require_reader
     from goals.service import SUPPRESSION_THRESHOLD, goal_statuses
 
     store = open_store()

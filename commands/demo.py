@@ -9,8 +9,8 @@ from commandline import EXIT_OK, EXIT_REFUSED, open_store
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from access.cli import cli_actor, refused
     from access.roles import AccessDenied
+    from commands.access import cli_actor, refused
     from demo.generator import DEMO_FORBUND
     from demo.load import DatabaseNotEmpty, load_demo_on_request
 
