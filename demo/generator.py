@@ -82,7 +82,7 @@ _KOMMUNER_CSV = Path(__file__).resolve().parents[1] / "data" / "kommuner.csv"
 # --------------------------------------------------------------------------- helpers
 
 
-def _quota(rng: np.random.Generator, n: int, shares: Sequence[float]) -> np.ndarray:
+def _quota(rng: np.random.Generator, n: int, shares: Sequence[float] | np.ndarray) -> np.ndarray:
     """Category indices with counts as close to ``shares * n`` as integers allow, shuffled."""
     p = np.asarray(shares, dtype=float)
     raw = p / p.sum() * n
@@ -165,7 +165,7 @@ def _case_frame(
     ``previous[i]`` is the row of the same person's earlier participation (or -1): that row's
     personal traits are carried over so a person stays the same person.
     """
-    n = start.shape[0]
+    n = len(start)
     ended = ~np.isnat(end)
 
     # Who the participants are; an index one past the code list means "not filled in".
@@ -406,7 +406,7 @@ def _link_second_participations(
 
 def _person_ids(start: np.ndarray, previous: np.ndarray, prefix: str = "EB") -> pl.Series:
     """Pseudonymous ids numbered in order of each person's first start (``EB-0001``)."""
-    n = start.shape[0]
+    n = len(start)
     person = np.where(previous >= 0, previous, np.arange(n))
     first_rows = np.flatnonzero(previous < 0)
     order = first_rows[np.argsort(start[first_rows], kind="stable")]

@@ -433,10 +433,10 @@ def count_tables(
     directly; every other table is summed from one finer table over the fields of those
     tables, which has far fewer rows than the cases.
     """
-    tables = [tuple(t) for t in tables]
+    groupings = [tuple(t) for t in tables]
     median_table = tuple(medians_for) if medians_for is not None else None
     keys = [split] if split else []
-    fields = sorted({f for table in tables for f in table})
+    fields = sorted({f for table in groupings for f in table})
     person = ~pl.col("anonymous").fill_null(False)
     flags = {name: (expr & person) for name, expr in count_flags().items()}
     flags["_anonymous"] = ~person
@@ -468,8 +468,8 @@ def count_tables(
         by = [*keys, *table]
         return source.group_by(by).agg(sums, *extra) if by else source.select(sums, *extra)
 
-    direct = {t for t in tables if not t or t == median_table}
-    derived = [t for t in tables if t not in direct]
+    direct = {t for t in groupings if not t or t == median_table}
+    derived = [t for t in groupings if t not in direct]
     finest = tuple(sorted({f for t in derived for f in t}))
     queries: dict[tuple[str, ...], pl.LazyFrame] = {
         t: summed(rows, t, medians if t == median_table else []) for t in direct
@@ -479,7 +479,7 @@ def count_tables(
         queries.update({t: summed(fine, t, []) for t in derived})
     frames = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
     out = []
-    for table in tables:
+    for table in groupings:
         frame = frames[table]
         if not counts_anonymous(table):
             # A group of anonymous rows only is no group: they belong to no breakdown.

@@ -72,7 +72,7 @@ def funnel_curve(p0: float, n_max: int, points: int = 200) -> pl.DataFrame:
     if n_max < 1:
         sizes: list[int] = []
     else:
-        sizes = np.unique(np.rint(np.geomspace(1, n_max, max(points, 2))).astype(np.int64))
-        sizes = sizes.tolist()
+        spaced = np.rint(np.geomspace(1, n_max, max(points, 2))).astype(np.int64)
+        sizes = np.unique(spaced).tolist()
     limits = funnel_limits(p0, pl.Series("n", sizes, dtype=pl.Int64))
     return limits.select("n", pl.lit(p0, dtype=pl.Float64).alias("overall"), *LIMIT_COLUMNS)

@@ -20,11 +20,12 @@ programs stay small.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from highspy._core import _Highs
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, hstack, vstack
 
@@ -86,7 +87,7 @@ def intervals(
 
 
 #: Each sensitive cell's windows: the ranges it must not be pinned within.
-Windows = dict[int, Sequence[tuple[int, int]]]
+Windows = Mapping[int, Sequence[tuple[int, int]]]
 
 
 def exposed(
@@ -211,7 +212,7 @@ class _ChangeProgram:
         lp.a_matrix_.value_ = matrix.data
         # The plain solver: the callback-enabled ``Highs`` prints a banner on stdout, which
         # would end up in ``cli.py kpis --format json``.
-        self.highs = highspy._Highs()
+        self.highs = _Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.passModel(lp)
         self.free: set[int] = set()
@@ -326,4 +327,5 @@ def _solve(objective, a_ub, b_ub, a_eq, b_eq, bounds) -> float | None:
         return None
     if result.status != 0:
         raise RuntimeError(f"Röjandeskyddets beräkning misslyckades: {result.message}")
+    assert result.fun is not None, "an optimal solution has an objective value"
     return float(result.fun)

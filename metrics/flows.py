@@ -15,11 +15,13 @@ from metrics.outcomes import OUTCOME_LABELS, OUTCOMES, with_outcome
 MISSING = "Uppgift saknas"
 ACTIVE_LABELS: dict[bool, str] = {True: "I aktivitet", False: "Ej i aktivitet"}
 
-FLOW_SCHEMA: dict[str, pl.DataType] = {
-    "source": pl.String(),
-    "target": pl.String(),
-    "count": pl.Int64(),
-}
+FLOW_SCHEMA = pl.Schema(
+    {
+        "source": pl.String(),
+        "target": pl.String(),
+        "count": pl.Int64(),
+    }
+)
 
 
 def _ended(cases: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:

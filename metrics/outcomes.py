@@ -74,8 +74,7 @@ def work_or_studies_condition() -> pl.Expr:
 def outcome_expr() -> pl.Expr:
     """Expression for the ``outcome`` column (codes of OUTCOMES, "ongoing" or "excluded")."""
     conditions = outcome_conditions()
-    expr = pl.when(is_excluded()).then(pl.lit("excluded"))
-    expr = expr.when(~is_ended()).then(pl.lit("ongoing"))
+    expr = pl.when(is_excluded()).then(pl.lit("excluded")).when(~is_ended()).then(pl.lit("ongoing"))
     for name in ("sick_compensation", "self_sufficient", "continued_aid"):
         expr = expr.when(conditions[name]).then(pl.lit(name))
     return expr.otherwise(pl.lit("unknown"))

@@ -188,8 +188,9 @@ class _Builder:
         for parent_key, keys in groups.items():
             for count in shared:
                 top = self.ids.get((parent, parent_key, count))
-                parts = [self.ids.get((child, k, count)) for k in keys]
-                if top is None or any(p is None for p in parts):
+                found = [self.ids.get((child, k, count)) for k in keys]
+                parts = [p for p in found if p is not None]
+                if top is None or len(parts) < len(found):
                     continue
                 self.cells.equal({top: 1.0, **{p: -1.0 for p in parts}})
 

@@ -34,9 +34,7 @@ def _choices(values: Mapping[str, Sequence[Any] | None]) -> Choices:
     if unknown:
         raise ValueError(f"okänt filterfält: {', '.join(sorted(unknown))}")
     return tuple(
-        (name, tuple(values[name]))
-        for name in FILTER_FIELDS
-        if name in values and values[name] is not None
+        (name, tuple(chosen)) for name in FILTER_FIELDS if (chosen := values.get(name)) is not None
     )
 
 
