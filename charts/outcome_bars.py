@@ -80,7 +80,7 @@ def outcome_bars(
         .otherwise(pl.col("count"))
         .alias("count")
     )
-    present = data.get_column("outcome").unique(maintain_order=True).to_list()
+    present: list[str] = data.get_column("outcome").unique(maintain_order=True).to_list()
     outcomes = [o for o in order if o in present] + [o for o in present if o not in order]
     known_total = int(data.get_column("count").sum() or 0)
     base = total if total is not None else known_total

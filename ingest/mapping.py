@@ -374,7 +374,7 @@ def _distinct(frame: pl.DataFrame) -> dict[str, pl.Series]:
 def _table(
     headers: list[str], frame: pl.DataFrame, file_format: str, header_row: int = 1
 ) -> RawTable:
-    return RawTable(headers, frame, file_format, _distinct(frame), header_row)
+    return RawTable(headers, frame, file_format, _distinct(frame), header_row=header_row)
 
 
 def reheader(table: RawTable, header_row: int) -> tuple[RawTable, RawTable | None]:

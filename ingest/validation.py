@@ -67,6 +67,8 @@ def _column(f: schema.Field) -> dy.Column:
 
 def _age_groups() -> dict[int, str]:
     f = schema.FIELDS_BY_NAME["age"]
+    if f.minimum is None or f.maximum is None:
+        raise ValueError("åldersfältet saknar gränser i schemat")
     lowers = [(int(g.split("-")[0].rstrip("+")), g) for g in schema.AGE_GROUPS]
     return {
         age: next(g for lower, g in reversed(lowers) if age >= lower)

@@ -44,8 +44,11 @@ def hidden_text(reason: str | None = None, threshold: int = SUPPRESSION_THRESHOL
     return LINKED_TEXT
 
 
-def _is_missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and not math.isfinite(value))
+def _known(value: float | None) -> float | None:
+    """The value, or ``None`` when it is missing (``None``, NaN or infinite)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
 
 
 def _babel(value: float | int, pattern: str) -> str:
@@ -73,23 +76,26 @@ def _pattern(decimals: int, *, optional: bool = False) -> str:
 
 def format_count(value: int | float | None) -> str:
     """A whole number with space-separated thousands: ``12345`` -> ``"12 345"``."""
-    if _is_missing(value):
+    known = _known(value)
+    if known is None:
         return MISSING_TEXT
-    return _babel(value, _pattern(0))
+    return _babel(known, _pattern(0))
 
 
 def format_decimal(value: float | int | None, decimals: int = 1) -> str:
     """A number with a fixed count of decimals: ``1234.56`` -> ``"1 234,6"``."""
-    if _is_missing(value):
+    known = _known(value)
+    if known is None:
         return MISSING_TEXT
-    return _babel(value, _pattern(decimals))
+    return _babel(known, _pattern(decimals))
 
 
 def format_share(value: float | None, decimals: int = 1) -> str:
     """A share given as a fraction, as percent: ``0.264`` -> ``"26,4 %"``."""
-    if _is_missing(value):
+    known = _known(value)
+    if known is None:
         return MISSING_TEXT
-    return _babel(value * 100, _pattern(decimals)) + SPACE + "%"
+    return _babel(known * 100, _pattern(decimals)) + SPACE + "%"
 
 
 def format_pp(value: float | None, decimals: int = 1) -> str:
@@ -97,9 +103,10 @@ def format_pp(value: float | None, decimals: int = 1) -> str:
 
     Zero (after rounding) carries no sign.
     """
-    if _is_missing(value):
+    known = _known(value)
+    if known is None:
         return MISSING_TEXT
-    text = _babel(value, _pattern(decimals))
+    text = _babel(known, _pattern(decimals))
     if not text.startswith(MINUS) and not _is_zero_text(text):
         text = "+" + text
     return text + SPACE + "procentenheter"
@@ -107,9 +114,10 @@ def format_pp(value: float | None, decimals: int = 1) -> str:
 
 def format_median(value: float | None) -> str:
     """A median: whole numbers without decimals, halves with one (``14.5`` -> ``"14,5"``)."""
-    if _is_missing(value):
+    known = _known(value)
+    if known is None:
         return MISSING_TEXT
-    return _babel(value, _pattern(1, optional=True))
+    return _babel(known, _pattern(1, optional=True))
 
 
 def format_value(

@@ -375,9 +375,9 @@ def test_movement_on_the_ladder_and_into_activity(seed: int) -> None:
     assert _share(people, step <= 2, step.is_not_null()) >= 0.8
     ended = people.filter(pl.col("end_date").is_not_null())
     steps = ended.filter(pl.col("step_start").is_not_null() & pl.col("step_end").is_not_null())
-    up = _mean((steps["step_end"] > steps["step_start"]))
-    same = _mean((steps["step_end"] == steps["step_start"]))
-    down = _mean((steps["step_end"] < steps["step_start"]))
+    up = _mean(steps["step_end"] > steps["step_start"])
+    same = _mean(steps["step_end"] == steps["step_start"])
+    down = _mean(steps["step_end"] < steps["step_start"])
     assert up >= 0.35 and same >= 0.1 and 0 < down <= 0.10
 
     both = ended.filter(pl.col("active_start").is_not_null() & pl.col("active_end").is_not_null())
