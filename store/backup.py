@@ -15,10 +15,11 @@ import hashlib
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
@@ -31,6 +32,8 @@ from store.records import StoreError
 if TYPE_CHECKING:
     from store.store import Store
 
+
+T = TypeVar("T")
 POSTGRES_ADVICE = (
     "Databasen är PostgreSQL: ta säkerhetskopior med pg_dump och läs tillbaka dem med "
     "pg_restore (se avsnittet Säkerhetskopior i README). Inget har gjorts."
@@ -96,7 +99,7 @@ def _copy_live(store: Store, target: Path) -> tuple[int, int]:
         destination.close()
 
 
-def _write_atomically(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+def _write_atomically(path: Path, write: Callable[[Path], T]) -> T:
     """Write through a temporary file beside ``path``, so ``path`` is whole or absent."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

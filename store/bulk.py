@@ -21,6 +21,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from store.database import is_read_only, sqlite_lock, sqlite_uri
 from store.errors import lock_timeout
@@ -37,12 +38,12 @@ class BulkConnection:
     def __init__(self, url: sa.URL, *, write: bool = False) -> None:
         self.backend = url.get_backend_name()
         if self.backend == "sqlite":
-            from adbc_driver_sqlite import dbapi as driver
+            from adbc_driver_sqlite import dbapi as sqlite_driver
 
             # Transactions are opened by hand: the settings below cannot change inside one,
             # and BEGIN IMMEDIATE takes the write lock before any work is done.
             target = sqlite_uri(url) if is_read_only(url) else str(url.database)
-            self._conn = driver.connect(target, autocommit=True)
+            self._conn: Any = sqlite_driver.connect(target, autocommit=True)
             self._dialect: Dialect = sqlite.dialect()
             self._in_transaction = False
             try:
@@ -51,9 +52,9 @@ class BulkConnection:
                 self._conn.close()
                 raise
         elif self.backend == "postgresql":
-            from adbc_driver_postgresql import dbapi as driver
+            from adbc_driver_postgresql import dbapi as postgresql_driver
 
-            self._conn = driver.connect(_libpq_uri(url))
+            self._conn = postgresql_driver.connect(_libpq_uri(url))
             self._dialect = postgresql.psycopg.dialect(paramstyle="numeric_dollar")
         else:
             raise ValueError(f"Databastypen {self.backend} stöds inte (SQLite, PostgreSQL).")
@@ -68,9 +69,11 @@ class BulkConnection:
             self.execute_sql("BEGIN IMMEDIATE")
             self._in_transaction = True
 
-    def execute(self, statement: sa.Executable) -> list[tuple[Any, ...]]:
+    def execute(self, statement: sa.ClauseElement) -> list[tuple[Any, ...]]:
         """Run a Core statement; rows it returns (RETURNING, SELECT) as tuples."""
         compiled = statement.compile(dialect=self._dialect)
+        # A Core statement compiled for a dialect always gets that dialect's SQL compiler.
+        assert isinstance(compiled, SQLCompiler)
         params = compiled.construct_params()
         values = []
         for name in compiled.positiontup or ():

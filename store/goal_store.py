@@ -192,6 +192,7 @@ class GoalStore:
         if not rows:
             return 0
         dialect = self.engine.dialect.name
+        statement: sa.Insert
         if dialect == "postgresql":
             statement = postgresql.insert(goal_statuses).on_conflict_do_nothing()
         elif dialect == "sqlite":

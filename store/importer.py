@@ -117,6 +117,8 @@ def import_export(
                 "refused", _refusal_message(file_name, validation), None, [], validation
             )
 
+    # Both checks above refuse a validation without cases.
+    assert validation.cases is not None
     cases = validation.cases.drop(schema.REPORT_MONTH_FIELD, strict=False)
     projects = sorted(cases.get_column("project").unique().to_list())
     if not new_project and (close := _close_names(store, projects)):
