@@ -121,10 +121,10 @@ def _step(name: str, export: Path, url: str) -> dict[str, float]:
     cpu_before = _cpu_seconds()
     if name == "validate":
         started = time.perf_counter()
-        outcome = read_and_validate(data, export.name)
+        validation = read_and_validate(data, export.name)
         result["seconds"] = time.perf_counter() - started
-        if not outcome.ok:
-            raise SystemExit("Benchmarkfilen avvisades: " + outcome.problems[0].message)
+        if not validation.ok:
+            raise SystemExit("Benchmarkfilen avvisades: " + validation.problems[0].message)
     elif name == "store":
         store = Store(url)  # a fresh file: opening it (migrations) is not timed
         marks: dict[str, float] = {}

@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commandline import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, open_store, report_month
 
-FORMATS: dict[str, str] = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+if TYPE_CHECKING:
+    from reports.export import ReportFormat
+
+FORMATS: dict[str, ReportFormat] = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
 def cmd_report(args: argparse.Namespace) -> int:

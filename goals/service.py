@@ -277,12 +277,12 @@ def load_demo_goals(store: Store, actor: User | None = None) -> dict[str, int]:
 
 def goal_selection(goal: Goal) -> Selection:
     """The goal's filters as a selection of its insats's cases (a yes/no field as Ja/Nej)."""
-    chosen: dict[str, list[Any]] = {}
+    chosen: list[tuple[str, tuple[Any, ...]]] = []
     for header, values in goal.filters.items():
         name = FILTER_FIELDS[header]
         yes_no = FIELDS_BY_NAME[name].kind == "yesno"
-        chosen[name] = [v == "Ja" for v in values] if yes_no else list(values)
-    return Selection.of(**chosen)
+        chosen.append((name, tuple(v == "Ja" for v in values) if yes_no else tuple(values)))
+    return Selection(choices=tuple(chosen))
 
 
 def _metric_row(cases: pl.DataFrame, goal: Goal) -> dict[str, Any] | None:

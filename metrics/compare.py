@@ -62,7 +62,7 @@ def compare_units(
     )
 
 
-def funnel_curve(p0: float, n_max: int, points: int = 200) -> pl.DataFrame:
+def funnel_curve(p0: float, n_max: float, points: int = 200) -> pl.DataFrame:
     """The funnel's limit lines from n = 1 to ``n_max``, for drawing.
 
     Sizes are spaced geometrically (the funnel changes fastest at small n) and rounded to

@@ -574,7 +574,7 @@ def build_report(
     if newest is None:
         raise ReportUnavailable(
             f"Det finns ingen export för {project} till och med {month}; "
-            f"den första är från {snapshots[REPORT_MONTH_FIELD].min()}."
+            f"den första är från {snapshots.select(pl.col(REPORT_MONTH_FIELD).min()).item()}."
         )
     month = month or newest
     # The whole insats as of the month, without filters: nothing to protect against.

@@ -26,7 +26,7 @@ def render(content: ReportContent, kind: ReportFormat) -> bytes:
 
 
 def export_report(
-    store: Store, project: str, month: str | None, kind: ReportFormat, user: User | str
+    store: Store, project: str, month: str | None, kind: ReportFormat, user: User
 ) -> tuple[ReportContent, bytes]:
     """Build the pack for ``project`` as of ``month`` if ``user`` may take it out.
 

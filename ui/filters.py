@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -125,7 +126,7 @@ def sidebar_filters(snapshots: pl.DataFrame) -> Filters:
             FIELDS_BY_NAME[name].label,
             options[name],
             key=_widget(name),
-            format_func=lambda value, name=name: value_label(name, value),
+            format_func=partial(value_label, name),
             placeholder=placeholder,
         )
     left, right = side.columns(2)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Literal
 
 import polars as pl
 import streamlit as st
@@ -130,7 +132,7 @@ def show_plan(plan: Plan) -> None:
         )
 
 
-def _open_base(plan: Plan) -> Mapping | bool | None:
+def _open_base(plan: Plan) -> Mapping | Literal[False] | None:
     """The mapping the step extends, None for a new one, False when the step is closed."""
     opened = st.session_state.get(_BASE_KEY)
     if opened is None or opened[0] != plan.sha256:
@@ -142,7 +144,7 @@ def _open(plan: Plan, base: Mapping | None) -> None:
     st.session_state[_BASE_KEY] = (plan.sha256, base)
 
 
-def _step_base(plan: Plan, outcome: ValidationOutcome) -> Mapping | bool | None:
+def _step_base(plan: Plan, outcome: ValidationOutcome) -> Mapping | Literal[False] | None:
     """The base of the mapping step to show for this refused file, or False for none."""
     if outcome.ok or plan.table is None:
         return False
@@ -350,7 +352,7 @@ def mapping_step(
                     f"{label} ({item.count} st)",
                     options=codes,
                     index=codes.index(item.code) if item.code in codes else 0,
-                    format_func=lambda c, t=target: _code_label(t, c),
+                    format_func=partial(_code_label, target),
                     key=f"mapping_value_{index}_{target}_{number}",
                     help=f"Förslag: {_sure(item.confidence)}",
                 )

@@ -7,12 +7,17 @@ page costs nothing; the PDF's chart export takes a few seconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from store import Store
 from ui.filters import Filters
 from ui.text import escape_markdown
+
+if TYPE_CHECKING:
+    from reports.export import ReportFormat
 
 
 def _file_stem(project: str, month: str | None) -> str:
@@ -40,7 +45,7 @@ def report_downloads(store: Store, project: str, month: str | None) -> None:
     if not static_images_available():
         st.info(NO_BROWSER_TEXT, icon=":material/hide_image:")
 
-    def pack(kind: str):
+    def pack(kind: ReportFormat) -> Callable[[], bytes]:
         return lambda: export_report(store, project, month, kind, user)[1]
 
     stem = _file_stem(project, month)

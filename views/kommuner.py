@@ -58,7 +58,7 @@ else:
         key="bars",
     )
     overall = comparison["overall"].drop_nulls()
-    n_max = int(comparison["denominator"].drop_nulls().max() or 1)
+    n_max = max(comparison["denominator"].drop_nulls().to_list(), default=0) or 1
     curve = funnel_curve(float(overall[0]), max(n_max * 1.2, 10)) if overall.len() else None
     if curve is not None:
         show_chart(

@@ -134,7 +134,7 @@ else:
             index=None,
             placeholder="Välj en ersatt import",
         )
-        if st.button("Återställ", disabled=choice is None):
+        if st.button("Återställ", disabled=choice is None) and choice is not None:
             try:
                 record = restore_import(store, user, choice)
             except (AccessDenied, StoreError) as exc:
