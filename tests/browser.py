@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, ViewportSize, sync_playwright
 
 from access.roles import system_user
 from ui.filters import QUERY_KEYS
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1366, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
 
 # WCAG 2.1 AA is what lag 2018:1937 asks of public bodies in practice.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -297,7 +297,7 @@ def record_dialogs(page: Page) -> list[str]:
     file text would show up here."""
     opened: list[str] = []
 
-    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+    def on_dialog(dialog: Dialog) -> None:
         opened.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 

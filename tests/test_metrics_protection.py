@@ -27,7 +27,7 @@ VIEWS: tuple[tuple[str, ...], ...] = (
     ("municipality", "gender"),
 )
 
-OUTCOME_ROWS = (
+OUTCOME_ROWS: tuple[dict[str, str | None], ...] = (
     {"income_end": "sjukersattning", "aid_end": "inget"},
     {"income_end": "lon", "aid_end": "inget"},
     {"income_end": "ekonomiskt_bistand", "aid_end": "helt"},
@@ -54,7 +54,7 @@ def random_cases(seed: int, municipalities: int) -> pl.DataFrame:
     for name in names:
         for gender in ("K", "M"):
             for _ in range(rng.randint(0, 12)):
-                row = {
+                row: dict[str, object] = {
                     "municipality": name,
                     "gender": gender,
                     "project": rng.choice(["SAMRE", "Vägval"]),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
 from ingest import schema
-from store import ImportNotFound, SnapshotExists, Store, bulk
+from store import ImportNotFound, ImportRecord, SnapshotExists, Store, bulk
 from store import store as store_module
 from store.tables import audit_log, imports
 from store.tables import cases as case_table
@@ -68,11 +68,22 @@ def store(database_url: str):
     opened.close()
 
 
-def save(store: Store, frame: pl.DataFrame, month: str = "2019-03", **kw) -> list:
-    options = {"file_name": f"export_{month}.csv", "sha256": f"sha-{month}", "replace": False}
-    options.update(kw)
+def save(
+    store: Store,
+    frame: pl.DataFrame,
+    month: str = "2019-03",
+    *,
+    sha256: str | None = None,
+    replace: bool = False,
+    imported_by: str = "anna",
+) -> list[ImportRecord]:
     return store.save_snapshots(
-        report_month=month, cases=frame, imported_by=options.pop("imported_by", "anna"), **options
+        file_name=f"export_{month}.csv",
+        sha256=sha256 or f"sha-{month}",
+        report_month=month,
+        cases=frame,
+        imported_by=imported_by,
+        replace=replace,
     )
 
 
@@ -198,7 +209,8 @@ def test_restore_makes_an_old_snapshot_current_again(store: Store) -> None:
 
     assert restored.status == "current"
     assert restored.replaced_by is None
-    assert store.current_import("SAMRE", "2019-03").id == old.id
+    current = store.current_import("SAMRE", "2019-03")
+    assert current is not None and current.id == old.id
     assert {r.id: r.status for r in store.history()} == {old.id: "current", new.id: "replaced"}
     assert store.load_snapshots().get_column("case_id").to_list() == ["A1"]
     entry = store.audit_entries()[0]

@@ -6,12 +6,13 @@ import io
 import tomllib
 import zipfile
 from pathlib import Path
+from typing import IO, Any, NoReturn
 
 import polars as pl
 import pytest
 
 from access.roles import system_user
-from ingest import read_and_validate
+from ingest import ValidationOutcome, read_and_validate
 from ingest.limits import MAX_UPLOAD_MB, MIB, UPLOAD_LIMITS, FileLimits
 from store import Store
 from store.importer import import_export
@@ -34,7 +35,7 @@ def _xlsx(rows: int) -> bytes:
     return buffer.getvalue()
 
 
-def _rules(outcome) -> set[str]:  # type: ignore[no-untyped-def]
+def _rules(outcome: ValidationOutcome) -> set[str]:
     return {p.rule for p in outcome.problems}
 
 
@@ -80,7 +81,9 @@ def test_a_zip_bomb_is_refused_from_its_directory_without_unpacking(
     opened: list[str] = []
     original = zipfile.ZipFile.open
 
-    def spy(self, name, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(
+        self: zipfile.ZipFile, name: str | zipfile.ZipInfo, *args: Any, **kwargs: Any
+    ) -> IO[bytes]:
         opened.append(str(getattr(name, "filename", name)))
         return original(self, name, *args, **kwargs)
 
@@ -173,7 +176,9 @@ def _forged_workbook(sheet: bytes, stated_size: int) -> bytes:
     return bytes(data)
 
 
-def _measured_refusal(data: bytes, limits: FileLimits, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def _measured_refusal(
+    data: bytes, limits: FileLimits, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ValidationOutcome, int, int, list[bool]]:
     """Run the check, counting the bytes zipfile inflated and whether the Excel reader ran."""
     import tracemalloc
 
@@ -182,14 +187,14 @@ def _measured_refusal(data: bytes, limits: FileLimits, monkeypatch: pytest.Monke
     inflated = [0]
     original_read = zipfile.ZipExtFile.read
 
-    def counting_read(self, n=-1):  # type: ignore[no-untyped-def]
+    def counting_read(self: zipfile.ZipExtFile, n: int | None = -1) -> bytes:
         chunk = original_read(self, n)
         inflated[0] += len(chunk)
         return chunk
 
     parsed: list[bool] = []
 
-    def no_excel(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def no_excel(*args: object, **kwargs: object) -> NoReturn:
         parsed.append(True)
         raise AssertionError("the Excel reader must not see this file")
 
