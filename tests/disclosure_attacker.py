@@ -130,7 +130,7 @@ def attack(
         # |numerator - value * denominator| <= ROUNDING * denominator.
         if value is not None and num is not None and den is not None:
             model.band({num: 1.0, den: -float(value)}, den)
-        if metric == "activity_change_pp" and value is not None:
+        if metric == "activity_change_pp" and value is not None and den is not None:
             start = model.var((table, key, "active_start"))
             end = model.var((table, key, "active_end"))
             model.band({end: 1.0, start: -1.0, den: -float(value) / 100.0}, den)
@@ -220,7 +220,10 @@ class _Solver:
         ]
 
     def _rows(self, model: _Model, relations: Sequence[dict[int, float]]):
-        data, row_ids, col_ids, rhs = [], [], [], []
+        data: list[float] = []
+        row_ids: list[int] = []
+        col_ids: list[int] = []
+        rhs: list[float] = []
         for relation in relations:
             constant = 0.0
             unknown = {}

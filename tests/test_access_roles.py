@@ -14,6 +14,7 @@ from access.roles import (
     ROLES,
     AccessDenied,
     Action,
+    Role,
     User,
     local_user,
     require,
@@ -84,7 +85,7 @@ def _calls(store: Store, ids: dict[str, int]) -> dict[str, Callable[[User], obje
 
 @pytest.mark.parametrize("action", sorted(EXPECTED))
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(store: Store, role: str, action: str) -> None:
+def test_role_matrix(store: Store, role: Role, action: str) -> None:
     ids = _prepared(store)
     user = User(name=f"{role}@forbund.se", email=f"{role}@forbund.se", roles=frozenset({role}))
     history_before = [(r.id, r.status) for r in store.history()]

@@ -27,6 +27,7 @@ from goals.service import (
 )
 from goals.toml_io import GoalDefinitionError
 from ingest import schema
+from metrics.protection import SUPPRESSION_THRESHOLD
 from store import Store
 
 PLAN = Goal(
@@ -77,8 +78,10 @@ def store(database_url: str):
     opened.close()
 
 
-def statuses_by_id(store: Store, **kw: object) -> dict[str, GoalStatus]:
-    return {r.id: r for r in goal_statuses(store, **kw)}
+def statuses_by_id(
+    store: Store, month: str | None = None, *, suppress: int = SUPPRESSION_THRESHOLD
+) -> dict[str, GoalStatus]:
+    return {r.id: r for r in goal_statuses(store, month=month, suppress=suppress)}
 
 
 def test_each_month_is_judged_on_its_own_snapshot(store: Store) -> None:

@@ -119,7 +119,7 @@ def _csv(rows: list[list[object]], headers: list[str] = HEADERS) -> bytes:
 
 def test_project_workbook_reads_through_its_mapping() -> None:
     outcome = read_and_validate(_xlsx(ROWS), "vagval.xlsx", mapping=_mapping())
-    assert outcome.ok, [p.message for p in outcome.problems]
+    assert outcome.ok and outcome.cases is not None, [p.message for p in outcome.problems]
     cases = outcome.cases.sort("case_id")
     assert cases["project"].to_list() == ["Vägval"] * 3
     assert cases["gender"].to_list() == ["K", "M", "K"]
@@ -150,7 +150,7 @@ def test_without_stop_at_blank_row_the_totals_row_is_read_and_refused() -> None:
 def test_blank_rows_before_the_totals_count_as_ignored() -> None:
     body = _csv([*ROWS, [None] * len(HEADERS), ["Summa", 3], ["Medel", 1]])
     outcome = read_and_validate(body, "vagval.csv", mapping=_mapping())
-    assert outcome.ok, [p.message for p in outcome.problems]
+    assert outcome.ok and outcome.cases is not None, [p.message for p in outcome.problems]
     assert outcome.cases.height == 3
     assert any("2 rader efter den har ignorerats" in w for w in outcome.warnings)
 
@@ -175,7 +175,7 @@ def test_excel_serial_compact_and_stated_date_formats() -> None:
     assert refused.problems[0].rows == [5]
 
     outcome = read_and_validate(_csv(rows), "v.csv", mapping=_mapping(date_format="%d/%m/%Y"))
-    assert outcome.ok, [p.message for p in outcome.problems]
+    assert outcome.ok and outcome.cases is not None, [p.message for p in outcome.problems]
     cases = outcome.cases.sort("case_id")
     assert cases["start_date"].to_list()[:2] == [date(2019, 3, 1), date(2019, 4, 15)]
     assert cases["end_date"].to_list()[0] == date(2019, 9, 30)
@@ -188,7 +188,7 @@ def test_yes_no_variants(yes: str, no: str | None) -> None:
     rows = [list(r) for r in ROWS]
     rows[0][9], rows[1][9], rows[2][9] = yes, no, yes
     outcome = read_and_validate(_csv(rows), "v.csv", mapping=_mapping())
-    assert outcome.ok, [p.message for p in outcome.problems]
+    assert outcome.ok and outcome.cases is not None, [p.message for p in outcome.problems]
     assert outcome.cases.sort("case_id")["active_start"].to_list() == [True, False, True]
 
 

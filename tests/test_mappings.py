@@ -44,7 +44,8 @@ def test_each_changing_save_is_a_new_audited_version(database_url: str) -> None:
         second.values["forsorjning_start"]["SjP"] = "sjukpenning"
         stored, changed = save_mapping(store, second, system_user("bertil"))
         assert (stored.version, changed, stored.saved_by) == (2, True, "bertil")
-        assert latest_mapping(store, "Vägval").mapping == second
+        latest = latest_mapping(store, "Vägval")
+        assert latest is not None and latest.mapping == second
         assert [s.version for s in list_mappings(store)] == [2]
 
         saves = [e for e in store.audit_entries() if e["action"] == "mapping_save"]
@@ -71,7 +72,8 @@ def test_saved_mapping_is_found_by_the_files_headers(sqlite_url: str) -> None:
     store = Store(sqlite_url)
     save_mapping(store, parse_mapping(MAPPING_TOML), system_user("anna"))
     headers = list(parse_mapping(MAPPING_TOML).columns)
-    assert mapping_for_headers(store, [h.upper() for h in headers]).version == 1
+    found = mapping_for_headers(store, [h.upper() for h in headers])
+    assert found is not None and found.version == 1
     assert mapping_for_headers(store, [*headers, "Ny kolumn"]) is None
     store.close()
 

@@ -20,7 +20,8 @@ def run(*argv: str) -> int:
     try:
         args = parser.parse_args(list(argv))
     except SystemExit as exit_:
-        return int(exit_.code)
+        assert isinstance(exit_.code, int), "argparse exits with a number"
+        return exit_.code
     return args.handler(args)
 
 

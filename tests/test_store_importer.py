@@ -237,6 +237,7 @@ def test_the_store_saves_file_names_masked_whoever_calls_it(store: Store) -> Non
     from ingest import read_and_validate
 
     cases = read_and_validate(SAMRE, "samre.csv").cases
+    assert cases is not None
     (record,) = store.save_snapshots(
         file_name=_NAMED,
         sha256="0" * 64,

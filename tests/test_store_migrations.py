@@ -17,7 +17,9 @@ from store.tables import metadata
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations have one head"
+    return head
 
 
 def current_revision(store: Store) -> str | None:
