@@ -6,7 +6,7 @@ import argparse
 import re
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from store import Store
@@ -21,7 +21,7 @@ MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 class SwedishArgumentParser(argparse.ArgumentParser):
     """argparse that exits with our usage code and speaks Swedish in its own errors."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         print(f"Fel i kommandot: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)

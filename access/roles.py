@@ -197,7 +197,15 @@ def roles_from_mapping(
         if role not in mapping:
             continue
         members = mapping[role]
-        listed = [members] if isinstance(members, str) else list(members or [])  # type: ignore[call-overload]
+        listed: list[object]
+        if isinstance(members, str):
+            listed = [members]
+        elif not members:
+            listed = []
+        elif isinstance(members, Iterable):
+            listed = list(members)
+        else:
+            raise TypeError(f"rollen {role} ska ha en lista med e-postadresser eller grupper")
         emails, listed_groups = split_members(listed)
         if (email_claim is not None and email_claim in emails) or (group_claims & listed_groups):
             found.add(role)
