@@ -91,7 +91,7 @@ def test_no_cache_file_holds_purged_rows(store: Store) -> None:
     store.scan_snapshots().collect()
     assert {"GONE1", "GONE3", "GONE4"} <= _cached_case_ids(store)
 
-    store.purge("SAMRE", date(2019, 3, 1), actor="anna")
+    store.purge("SAMRE", date(2019, 3, 1), purged_by="anna")
 
     assert _cached_case_ids(store) == {"KEPT1", "OTHER"}
     assert sorted(store.scan_snapshots().collect()["case_id"]) == ["KEPT1", "OTHER"]
