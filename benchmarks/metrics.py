@@ -30,7 +30,7 @@ from ingest.schema import (
     case_frame,
 )
 from metrics.catalogue import compute_metrics
-from metrics.protection import protect_counts, protected_metrics
+from metrics.protection import audit_counts, protect_counts, protected_metrics
 from metrics.selection import latest_snapshot
 
 MUNICIPALITIES = Path(__file__).resolve().parent.parent / "data" / "kommuner.csv"
@@ -136,6 +136,30 @@ def _time(label: str, rows: int, repeat: int, run) -> None:
     )
 
 
+def _small_cells(rows: int, repeat: int) -> None:
+    """Protection where it has work to do: few rows over 290 municipalities, by kön too."""
+    cases = synthetic_cases(rows, seed=11)
+    by = ["municipality", "gender"]
+    _time(
+        "small cells: catalogue by municipality and gender, protected",
+        rows,
+        repeat,
+        lambda: protected_metrics(cases, by=by),
+    )
+    _time(
+        "small cells: unprotected",
+        rows,
+        repeat,
+        lambda: compute_metrics(cases, by=by),
+    )
+    t0 = time.perf_counter()
+    audit = audit_counts(cases, by)
+    print(
+        f"small cells: audit of {audit.hidden:,} hidden counts ({audit.small:,} small) in "
+        f"{time.perf_counter() - t0:.2f} s: {audit.exposed} pinned within 1-4"
+    )
+
+
 # --- store timing ------------------------------------------------------------------------
 def store_timing(store_url: str, rows: int = 1_000_000, repeat: int = 3) -> None:
     """Time loading all snapshots from a ``store.Store``, then the catalogue on the newest.
@@ -175,6 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
+        "--small-rows",
+        type=int,
+        default=20_000,
+        help="rows of the data set with many small cells (protection and audit)",
+    )
+    parser.add_argument(
         "--store-url", default=None, help="also time loading from this (scratch) store"
     )
     args = parser.parse_args(argv)
@@ -207,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({sum(r == 'small' for r in protected.reasons.values()):,} small)"
     )
     _time("catalogue total", cases.height, args.repeat, lambda: compute_metrics(cases))
+    _small_cells(args.small_rows, args.repeat)
     if args.store_url:
         store_timing(args.store_url, rows=args.rows)
     return 0

@@ -41,7 +41,7 @@ from metrics.catalogue import (
     metrics_from_counts,
     numerator_only_counts,
 )
-from metrics.disclosure import LinkedCells, Protection, protect
+from metrics.disclosure import LinkedCells, Protection, exposed, protect
 from metrics.flows import ACTIVE_LABELS, MISSING
 from metrics.outcomes import OUTCOME_LABELS, OUTCOMES
 
@@ -584,4 +584,44 @@ def protection_explanation(threshold: int = SUPPRESSION_THRESHOLD) -> tuple[str,
         f"jämförs. Lämnar ett filtrerat urval ute 1–{small} deltagare jämfört med samma vy utan "
         "filter döljs talen (”dold”), med en mening som säger varför. Mötesunderlaget, som "
         "lämnar förbundet, har bara fasta tabeller som klarar prövningen.",
+    )
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What an attacker with every relation of the linked set can work out."""
+
+    hidden: int
+    small: int
+    #: Hidden small counts pinned within 1 to threshold - 1 (must be 0).
+    exposed: int
+
+
+def audit_counts(
+    cases: pl.LazyFrame | pl.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> Audit:
+    """Protect a selection's linked counts, then attack them with the same relations.
+
+    For each hidden small count, the smallest and largest value consistent with every
+    shown count is computed (:func:`metrics.disclosure.exposed`). The test suite has an
+    independent attacker as well; this one is for benchmarks and spot checks.
+    """
+    base, extra = linked_tables(by)
+    tables = [*base, *extra]
+    counted = dict(zip(tables, count_tables(cases, tables), strict=True))
+    protected = _protect_tables(counted, None, by, threshold)
+    builder = _Builder()
+    for table in tables:
+        builder.add_table(table, counted[table])
+    hidden = [builder.ids[k] for k in protected.reasons if k in builder.ids]
+    small = {
+        cell: [(1, threshold - 1)] for cell in hidden if 1 <= builder.cells.values[cell] < threshold
+    }
+    return Audit(
+        hidden=len(hidden),
+        small=len(small),
+        exposed=len(exposed(builder.cells, hidden, small)),
     )

@@ -40,6 +40,8 @@ from metrics.figures import (
 from metrics.flows import income_to_outcome, outcome_breakdown
 from metrics.outcomes import OUTCOMES
 from metrics.protection import (
+    REASON_LINKED,
+    REASON_SMALL,
     SUPPRESSION_THRESHOLD,
     ProtectedCounts,
     flow_sums,
@@ -48,10 +50,15 @@ from metrics.protection import (
 )
 from metrics.quality import completeness, missing_months
 from metrics.selection import Selection, select_cases, snapshot_as_of
-from metrics.suppression import suppress_small_counts
 from presentation.comparison import comparison_table, standing_table
 from presentation.key_numbers import basis_text
-from presentation.numbers import format_n, format_share, format_value, suppressed_text
+from presentation.numbers import (
+    format_n,
+    format_share,
+    format_value,
+    hidden_text,
+    suppressed_text,
+)
 from presentation.outcomes import flow_table
 from presentation.overview import (
     OVERVIEW_METRICS,
@@ -59,6 +66,7 @@ from presentation.overview import (
     outcome_table,
     participants_sentence,
 )
+from presentation.quality import TOTAL_METRICS, protect_quality_counts
 from presentation.trends import trend_table
 from store import Store
 
@@ -478,7 +486,12 @@ def _trend_table(trends: Sequence[Chart]) -> Table | None:
 
 
 def _quality(
-    store: Store, project: str, month: str, cases: pl.LazyFrame, threshold: int
+    store: Store,
+    project: str,
+    month: str,
+    cases: pl.LazyFrame,
+    totals: pl.DataFrame,
+    threshold: int,
 ) -> tuple[tuple[str, ...], Table | None]:
     notes: list[str] = []
     records = [r for r in store.history() if r.project == project and r.report_month <= month]
@@ -502,8 +515,13 @@ def _quality(
     filled = completeness(cases, by=())
     if filled.height == 0:
         return tuple(notes), None
-    as_metric = filled.rename({"field": "metric", "known": "numerator", "total": "denominator"})
-    hidden = suppress_small_counts(as_metric, threshold).sort("share", nulls_last=True)
+    protected = protect_quality_counts(filled, totals, [], count="known", threshold=threshold)
+    reason = pl.col("hidden_reason")
+    hidden = protected.with_columns(
+        pl.when(reason.is_null()).then(pl.col("share")).alias("share"),
+        pl.when(reason.is_null()).then(pl.col("known")).alias("numerator"),
+        pl.when(pl.col("total_reason").is_null()).then(pl.col("total")).alias("denominator"),
+    ).sort("share", nulls_last=True)
     low = hidden.filter(pl.col("share") < COMPLETENESS_LOW)
     if low.height:
         notes.append(
@@ -518,17 +536,25 @@ def _quality(
             "deltagarna. Tabellen visar de minst ifyllda."
         )
     shown = hidden.head(max(COMPLETENESS_SHOWN, low.height))
-    hidden_text = suppressed_text(threshold)
+    small, other = hidden_text(REASON_SMALL, threshold), hidden_text(REASON_LINKED, threshold)
+    text = pl.when(reason == REASON_SMALL).then(pl.lit(small)).otherwise(pl.lit(other))
     table = shown.select(
         pl.col("label").alias("Uppgift"),
-        pl.when(pl.col("suppressed"))
-        .then(pl.lit(hidden_text))
+        pl.when(reason.is_not_null())
+        .then(text)
         .otherwise(
             pl.col("share").map_elements(format_share, return_dtype=pl.String, skip_nulls=True)
         )
         .alias("Ifyllt"),
-        pl.col("numerator").cast(pl.String).fill_null(hidden_text).alias("Ifyllda"),
-        pl.col("denominator").cast(pl.String).fill_null(hidden_text).alias("Underlag"),
+        pl.col("numerator").cast(pl.String).fill_null(text).alias("Ifyllda"),
+        pl.col("denominator")
+        .cast(pl.String)
+        .fill_null(
+            pl.when(pl.col("total_reason") == REASON_SMALL)
+            .then(pl.lit(small))
+            .otherwise(pl.lit(other))
+        )
+        .alias("Underlag"),
     )
     return tuple(notes), Table.from_frame(table, ["Ifyllda", "Underlag"])
 
@@ -598,7 +624,8 @@ def build_report(
     trends = tuple(
         chart for m in TREND_METRICS if (chart := _trend(all_trends, m, threshold)) is not None
     )
-    notes, filled = _quality(store, project, month, cases, threshold)
+    quality_totals = metric_figures(snapshots, selection, TOTAL_METRICS, threshold=threshold)
+    notes, filled = _quality(store, project, month, cases, quality_totals, threshold)
     comparison = _comparison(snapshots, selection, threshold)
     activity = _activity(snapshots, selection, threshold)
     outcomes = _outcomes(snapshots, selection, ended_count(totals), threshold, protected)

@@ -5,10 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from metrics.protection import SUPPRESSION_THRESHOLD
 from metrics.quality import completeness, missing_months, newest_uploads, unknown_codes
-from presentation.quality import suppressed_unknown_codes
+from presentation.quality import (
+    TOTAL_METRICS,
+    completeness_table,
+    protect_quality_counts,
+    unknown_codes_table,
+)
 from ui.layout import empty_state, show_table
-from ui.selection import cached
+from ui.selection import cached, metric_frame
 from ui.state import imports_frame
 
 st.title("Datakvalitet")
@@ -65,14 +71,23 @@ unit = "report_month" if by_month else "municipality"
 if table.height == 0:
     empty_state("Inga deltagare i urvalet.")
 else:
-    wide = (
-        table.with_columns((pl.col("share") * 100).round(0).alias("pct"))
-        .pivot(on=unit, index="label", values="pct", sort_columns=True)
-        .rename({"label": "Uppgift"})
+    totals = metric_frame(TOTAL_METRICS, by=[unit], over_months=by_month)
+    wide = completeness_table(protect_quality_counts(table, totals, [unit], count="known"), unit)
+    st.markdown(
+        "Procent ifyllt. Låga värden betyder att uppgiften ofta saknas i exporten. "
+        f"”<{SUPPRESSION_THRESHOLD}” och ”dold” står där talet skulle visa eller ge bort "
+        f"färre än {SUPPRESSION_THRESHOLD} deltagare."
     )
-    st.markdown("Procent ifyllt. Låga värden betyder att uppgiften ofta saknas i exporten.")
     show_table(wide, "Ifyllda uppgifter", key="completeness")
 
 st.subheader("Uppgifter som är okända")
-unknown = suppressed_unknown_codes(cached(unknown_codes, ("municipality",)))
+unknown = unknown_codes_table(
+    protect_quality_counts(
+        cached(unknown_codes, ("municipality",)),
+        metric_frame(TOTAL_METRICS, by=["municipality"]),
+        ["municipality"],
+        count="unknown",
+        over_all=True,
+    )
+)
 show_table(unknown, "Okända koder", key="unknown")
