@@ -65,7 +65,7 @@ def protect_quality_counts(
     ).drop("metric")
 
 
-def _shown(value: pl.Expr, reason: pl.Expr, threshold: int) -> pl.Expr:
+def shown_or_hidden(value: pl.Expr, reason: pl.Expr, threshold: int) -> pl.Expr:
     """``value`` where nothing is hidden, else the text for the reason ("<5" or "dold")."""
     return (
         pl.when(reason.is_null())
@@ -82,7 +82,9 @@ def completeness_table(
     """Percent filled in per field (rows) and ``unit`` (columns), hidden cells as text."""
     percent = (pl.col("share") * 100).round(0).cast(pl.Int64).cast(pl.String)
     return (
-        protected.with_columns(_shown(percent, pl.col("hidden_reason"), threshold).alias("pct"))
+        protected.with_columns(
+            shown_or_hidden(percent, pl.col("hidden_reason"), threshold).alias("pct")
+        )
         .pivot(on=unit, index="label", values="pct", sort_columns=True)
         .rename({"label": "Uppgift"})
     )
@@ -95,10 +97,10 @@ def unknown_codes_table(
     return protected.filter(pl.col("unknown") > 0).select(
         pl.col("municipality").alias("Kommun"),
         pl.col("label").alias("Uppgift"),
-        _shown(pl.col("unknown").cast(pl.String), pl.col("hidden_reason"), threshold).alias(
-            "Kod 'okand'"
-        ),
-        _shown(pl.col("total").cast(pl.String), pl.col("total_reason"), threshold).alias(
+        shown_or_hidden(
+            pl.col("unknown").cast(pl.String), pl.col("hidden_reason"), threshold
+        ).alias("Kod 'okand'"),
+        shown_or_hidden(pl.col("total").cast(pl.String), pl.col("total_reason"), threshold).alias(
             "Deltagare"
         ),
     )

@@ -40,8 +40,6 @@ from metrics.figures import (
 from metrics.flows import income_to_outcome, outcome_breakdown
 from metrics.outcomes import OUTCOMES
 from metrics.protection import (
-    REASON_LINKED,
-    REASON_SMALL,
     SUPPRESSION_THRESHOLD,
     ProtectedCounts,
     flow_sums,
@@ -56,7 +54,6 @@ from presentation.numbers import (
     format_n,
     format_share,
     format_value,
-    hidden_text,
     suppressed_text,
 )
 from presentation.outcomes import flow_table
@@ -66,7 +63,7 @@ from presentation.overview import (
     outcome_table,
     participants_sentence,
 )
-from presentation.quality import TOTAL_METRICS, protect_quality_counts
+from presentation.quality import TOTAL_METRICS, protect_quality_counts, shown_or_hidden
 from presentation.trends import trend_table
 from store import Store
 
@@ -518,9 +515,7 @@ def _quality(
     protected = protect_quality_counts(filled, totals, [], count="known", threshold=threshold)
     reason = pl.col("hidden_reason")
     hidden = protected.with_columns(
-        pl.when(reason.is_null()).then(pl.col("share")).alias("share"),
-        pl.when(reason.is_null()).then(pl.col("known")).alias("numerator"),
-        pl.when(pl.col("total_reason").is_null()).then(pl.col("total")).alias("denominator"),
+        pl.when(reason.is_null()).then(pl.col("share")).alias("share")
     ).sort("share", nulls_last=True)
     low = hidden.filter(pl.col("share") < COMPLETENESS_LOW)
     if low.height:
@@ -536,25 +531,14 @@ def _quality(
             "deltagarna. Tabellen visar de minst ifyllda."
         )
     shown = hidden.head(max(COMPLETENESS_SHOWN, low.height))
-    small, other = hidden_text(REASON_SMALL, threshold), hidden_text(REASON_LINKED, threshold)
-    text = pl.when(reason == REASON_SMALL).then(pl.lit(small)).otherwise(pl.lit(other))
+    share_text = pl.col("share").map_elements(format_share, return_dtype=pl.String, skip_nulls=True)
     table = shown.select(
         pl.col("label").alias("Uppgift"),
-        pl.when(reason.is_not_null())
-        .then(text)
-        .otherwise(
-            pl.col("share").map_elements(format_share, return_dtype=pl.String, skip_nulls=True)
-        )
-        .alias("Ifyllt"),
-        pl.col("numerator").cast(pl.String).fill_null(text).alias("Ifyllda"),
-        pl.col("denominator")
-        .cast(pl.String)
-        .fill_null(
-            pl.when(pl.col("total_reason") == REASON_SMALL)
-            .then(pl.lit(small))
-            .otherwise(pl.lit(other))
-        )
-        .alias("Underlag"),
+        shown_or_hidden(share_text, reason, threshold).alias("Ifyllt"),
+        shown_or_hidden(pl.col("known").cast(pl.String), reason, threshold).alias("Ifyllda"),
+        shown_or_hidden(pl.col("total").cast(pl.String), pl.col("total_reason"), threshold).alias(
+            "Underlag"
+        ),
     )
     return tuple(notes), Table.from_frame(table, ["Ifyllda", "Underlag"])
 
