@@ -14,7 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from store.errors import lock_timeout, translated, where_text
+from store.errors import classify, lock_timeout, translated, where_text
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -157,14 +157,20 @@ _MIGRATION_LOCK = 0x4C41_4753_4D49_47  # "LAGSMIG"
 def upgrade(engine: sa.Engine) -> None:
     """Apply every migration not yet applied (nothing happens when the schema is current).
 
-    Two processes opening a new PostgreSQL database at once would both create the tables;
-    the advisory lock makes the second wait and then find the schema current.
+    Two processes opening a new database at once would both create the tables. The second
+    waits for the first (PostgreSQL: an advisory lock; SQLite: ``BEGIN IMMEDIATE``, the
+    write lock taken before anything is read) and then finds the schema current, because
+    Alembic reads the schema's version only after the lock is held.
     """
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
             )
+        elif connection.dialect.name == "sqlite":
+            # Python's sqlite3 has not begun a transaction yet (it does so before the first
+            # write), so this BEGIN is the transaction SQLAlchemy commits at the end.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         command.upgrade(alembic_config(connection), "head")
 
 
@@ -194,7 +200,13 @@ def open_engine(url: str) -> tuple[sa.Engine, sa.URL]:
             return engine, engine.url
         except sa.exc.OperationalError as exc:
             engine.dispose()
-            if parsed.get_backend_name() != "sqlite" or not Path(str(parsed.database)).is_file():
+            # Only a file SQLite may not write is opened read-only; a lock held by another
+            # process opening the same new file is waited for, not taken for read-only.
+            if (
+                parsed.get_backend_name() != "sqlite"
+                or not Path(str(parsed.database)).is_file()
+                or classify(exc) != "read_only"
+            ):
                 raise
             error = exc
     for query in ({"mode": "ro"}, {"mode": "ro", "immutable": "1"}):

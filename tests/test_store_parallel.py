@@ -8,6 +8,8 @@ traceback and no request is lost.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from store.store import _lock_keys
-from tests.cli_processes import export_file, finish, run_cli, start_cli
+from tests.cli_processes import REPO, export_file, finish, run_cli, start_cli
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +53,54 @@ def test_the_same_file_imported_three_times_at_once_is_stored_once(
         (10, "replaced"),
         (30_000, "current"),
     ]
+
+
+_OPEN_AND_WRITE = """
+import sys
+import sqlalchemy as sa
+from store.database import open_engine
+
+print("ready", flush=True)
+sys.stdin.readline()  # all start together
+engine, url = open_engine(sys.argv[1])
+with engine.begin() as connection:
+    connection.execute(sa.text("CREATE TABLE IF NOT EXISTS probe (x INTEGER)"))
+print(dict(url.query))
+"""
+
+
+def test_processes_opening_one_new_sqlite_file_at_once_all_get_it_writable(
+    tmp_path: Path,
+) -> None:
+    # Each opener waits for the one creating the tables, then finds them made: none of
+    # them takes the other's lock for a read-only file, none creates a table twice.
+    for round_ in range(5):
+        url = f"sqlite:///{tmp_path / f'ny_{round_}.db'}"
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", _OPEN_AND_WRITE, url],
+                cwd=REPO,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        for opener in openers:
+            assert opener.stdout is not None
+            assert opener.stdout.readline() == "ready\n"
+        for opener in openers:
+            assert opener.stdin is not None
+            opener.stdin.write("go\n")
+            opener.stdin.flush()
+        for opener in openers:
+            # Their output is one line, so waiting before reading cannot fill a pipe.
+            code = opener.wait(timeout=120)
+            assert opener.stdout is not None and opener.stderr is not None
+            out, err = opener.stdout.read(), opener.stderr.read()
+            assert code == 0, err
+            assert out.strip() == "{}", out
 
 
 def test_two_different_files_for_one_month_at_once_are_stored_one_after_the_other(
