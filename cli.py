@@ -182,6 +182,14 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     frame = metric_figures(
         snapshots, selection, by=by, over_months="report_month" in by, threshold=args.suppress
     )
+    fields = [f for f in by if f != "report_month"]
+    shown = frame.filter(pl.col("metric") != "participants_anonymous")
+    if len(fields) >= 2 and shown.height and shown["suppressed"].all():
+        print(
+            "Kombinationen av uppdelningar visas inte: för många av dess grupper har färre än "
+            f"{args.suppress} deltagare. Be om en uppdelning i taget.",
+            file=sys.stderr,
+        )
     if args.format == "csv":
         sys.stdout.write(kpi_csv(frame, by))
     else:

@@ -147,6 +147,12 @@ def _small_cells(rows: int, repeat: int) -> None:
         lambda: protected_metrics(cases, by=by),
     )
     _time(
+        "small cells: by insats and municipality, protected",
+        rows,
+        repeat,
+        lambda: protected_metrics(cases, by=["project", *by]),
+    )
+    _time(
         "small cells: unprotected",
         rows,
         repeat,

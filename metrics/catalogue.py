@@ -480,7 +480,9 @@ def count_tables(
     frames = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
     out = []
     for table in groupings:
-        frame = frames[table]
+        # Groups in a fixed order: protection decides ties by it, so the same data must
+        # always give the same hidden cells (two different patterns could be combined).
+        frame = frames[table].sort([*keys, *table], nulls_last=True)
         if not counts_anonymous(table):
             # A group of anonymous rows only is no group: they belong to no breakdown.
             frame = frame.filter(pl.col("_person") > 0).with_columns(

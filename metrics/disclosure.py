@@ -72,6 +72,14 @@ class Protection:
         return self.primary | self.secondary
 
 
+class ProtectionTooCostly(Exception):
+    """Protecting the cells would take more linear programs than the budget allows."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(f"more than {budget} linear programs")
+        self.budget = budget
+
+
 def intervals(
     cells: LinkedCells, hidden: Iterable[int], wanted: Iterable[int] | None = None
 ) -> dict[int, tuple[float, float]]:
@@ -108,6 +116,7 @@ def protect(
     frozen: Iterable[int] = (),
     already_hidden: Iterable[int] = (),
     batches: Sequence[Sequence[int]] = (),
+    budget: int | None = None,
 ) -> Protection:
     """Hide the sensitive cells and as few others as needed so that none can be pinned.
 
@@ -122,13 +131,28 @@ def protect(
     Cells in ``frozen`` keep their state (tables protected before, which other views show
     as they are); ``already_hidden`` start hidden. Each of ``batches`` (the cells of one
     group) is first tried as one change taking all its small cells to 0 together.
+    With a ``budget``, more linear programs than that raise ``ProtectionTooCostly``.
     """
     primary = set(windows) | set(already_hidden)
     hidden = set(primary)
     unprotected: set[int] = set()
     if windows:
-        program = _ChangeProgram(cells, {c for c in frozen if c not in hidden})
-        done: set[tuple[int, tuple[int, int]]] = set()
+        program = _ChangeProgram(cells, {c for c in frozen if c not in hidden}, budget)
+        values = cells.values
+        # Every change found stays possible (it moves only cells that are hidden from then
+        # on), so it frees each cell it moves out of a window without another program.
+        moved: dict[int, list[float]] = {}
+
+        def keep(change: dict[int, float]) -> None:
+            hidden.update(change)
+            for c, delta in change.items():
+                moved.setdefault(c, []).append(values[c] + delta)
+
+        def freed(cell: int, low: int, high: int) -> bool:
+            return any(
+                v <= low - 1 + _EPSILON or v >= high + 1 - _EPSILON for v in moved.get(cell, ())
+            )
+
         # A small group (say an age group of 3) has many small counts: one change that
         # empties them all at once frees each of them, for one program instead of many.
         for batch in batches:
@@ -137,11 +161,10 @@ def protect(
                 continue
             found = program.cheapest(dict.fromkeys(small, 0), hidden)
             if found is not None:
-                hidden.update(found[1])
-                done.update((c, w) for c in small for w in windows[c] if w[0] == 1)
-        for cell in sorted(windows, key=lambda c: (cells.values[c], c)):
+                keep(found[1])
+        for cell in sorted(windows, key=lambda c: (values[c], c)):
             for low, high in windows[cell]:
-                if (cell, (low, high)) in done:
+                if freed(cell, low, high):
                     continue
                 best = None
                 for target in (low - 1, high + 1):
@@ -155,7 +178,7 @@ def protect(
                 if best is None:
                     unprotected.add(cell)
                 else:
-                    hidden.update(best[1])
+                    keep(best[1])
     return Protection(
         primary=frozenset(primary),
         secondary=frozenset(hidden - primary),
@@ -186,7 +209,11 @@ class _ChangeProgram:
     warm-started re-solve with changed bounds and costs.
     """
 
-    def __init__(self, cells: LinkedCells, frozen_visible: set[int]) -> None:
+    def __init__(
+        self, cells: LinkedCells, frozen_visible: set[int], budget: int | None = None
+    ) -> None:
+        self.budget = budget
+        self.solved = 0
         self.values = np.asarray(cells.values, dtype=float)
         n = self.n = len(self.values)
         a_eq = _relations_matrix(cells.equalities, n)
@@ -217,8 +244,11 @@ class _ChangeProgram:
         self.highs.passModel(lp)
         self.free: set[int] = set()
 
-    def cheapest(self, targets: dict[int, int], hidden: set[int]) -> tuple[float, set[int]] | None:
-        """The cost and the cells of the cheapest change taking each cell to its target."""
+    def cheapest(
+        self, targets: dict[int, int], hidden: set[int]
+    ) -> tuple[float, dict[int, float]] | None:
+        """The cost and the change (cell -> amount) of the cheapest change taking each cell
+        to its target."""
         n, highs = self.n, self.highs
         newly_free = np.fromiter(hidden - self.free, dtype=np.int32)
         if newly_free.size:
@@ -230,6 +260,9 @@ class _ChangeProgram:
         up, down = np.maximum(delta, 0.0), np.maximum(-delta, 0.0)
         if (up > self.upper[cells]).any() or (down > self.upper[n + cells]).any():
             return None  # a frozen or too small cell cannot move there
+        if self.budget is not None and self.solved >= self.budget:
+            raise ProtectionTooCostly(self.budget)
+        self.solved += 1
         columns = np.concatenate([cells, cells + n])
         fixed = np.concatenate([up, down])
         highs.changeColsBounds(columns.size, columns, fixed, fixed)
@@ -241,7 +274,8 @@ class _ChangeProgram:
         if solution is None:
             return None
         change = solution[:n] - solution[n:]
-        return cost, {int(c) for c in np.flatnonzero(np.abs(change) > _EPSILON)}
+        moved = np.flatnonzero(np.abs(change) > _EPSILON)
+        return cost, dict(zip(moved.tolist(), change[moved].tolist(), strict=True))
 
 
 class _System:

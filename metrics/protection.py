@@ -24,6 +24,7 @@ hidden count cannot be worked out; it may be large).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from metrics.catalogue import (
     metrics_from_counts,
     numerator_only_counts,
 )
-from metrics.disclosure import LinkedCells, Protection, exposed, protect
+from metrics.disclosure import LinkedCells, Protection, ProtectionTooCostly, exposed, protect
 from metrics.flows import ACTIVE_LABELS, MISSING
 from metrics.outcomes import OUTCOME_LABELS, OUTCOMES
 
@@ -58,6 +59,14 @@ LINKED_FIELDS: tuple[str, ...] = (
     "age_group",
     "born_abroad",
 )
+
+#: A combination of fields (``--by kommun kon``) where more than this share of the groups
+#: have fewer participants than the threshold is hidden whole: it would be mostly hidden
+#: anyway, and protecting it cell by cell takes minutes.
+SPARSE_SHARE = 0.5
+#: At most this many linear programs protect the combination tables; past it they are
+#: hidden whole (a count, so the same data always gives the same result).
+COMBINATION_PROGRAMS = 1_000
 
 REASON_SMALL = "small"
 REASON_FILTER = "filter"
@@ -197,6 +206,8 @@ class _Builder:
 
 def _not_shown(builder: _Builder, hidden: set[int]) -> set[int]:
     """Counts no visible metric shows: a numerator whose every share is hidden."""
+    if not hidden:
+        return set()
     uses: dict[str, list[tuple[str, ...]]] = {}
     for metric in CATALOGUE:
         rests_on = metric_counts(metric)[2]
@@ -288,6 +299,14 @@ def protect_counts(
     return _protect_tables(counted, ref_counted, by, threshold)
 
 
+def _mostly_small(counts: pl.DataFrame, threshold: int) -> bool:
+    """More than ``SPARSE_SHARE`` of the table's groups have 1 to threshold - 1
+    participants."""
+    groups = counts.filter(pl.col("_person") > 0).height
+    small = counts.filter(pl.col("_person").is_between(1, threshold - 1)).height
+    return groups > 0 and small > SPARSE_SHARE * groups
+
+
 def _reference_values(tables: dict[Table, pl.DataFrame]) -> dict[CellKey, int]:
     builder = _Builder()
     for table, frame in tables.items():
@@ -319,17 +338,27 @@ def _protect_tables(
         extra_keys = [k for k in builder.ids if k[0] in extra]
         extra_windows, extra_reasons = _windows(builder, threshold, extra_keys, ref_values)
         reasons.update(extra_reasons)
-        combined = protect(
-            builder.cells,
-            {**windows, **extra_windows},
-            frozen=[builder.ids[k] for k in base_keys],
-            already_hidden=hidden,
-            batches=_small_groups(builder, threshold, extra),
-        )
         primary = result.primary | frozenset(extra_windows)
-        hidden = set(combined.hidden)
-        hidden |= _not_shown(builder, hidden)
-        result = Protection(primary, frozenset(hidden - primary), combined.unprotected)
+        combined = None
+        if not any(_mostly_small(counted[t], threshold) for t in extra):
+            with contextlib.suppress(ProtectionTooCostly):
+                combined = protect(
+                    builder.cells,
+                    {**windows, **extra_windows},
+                    frozen=[builder.ids[k] for k in base_keys],
+                    already_hidden=hidden,
+                    batches=_small_groups(builder, threshold, extra),
+                    budget=COMBINATION_PROGRAMS,
+                )
+        if combined is None:
+            # The combination is hidden whole: it then tells nothing beyond the single
+            # breakdowns, which stay as protected above.
+            hidden |= {builder.ids[k] for k in extra_keys}
+            unprotected = result.unprotected
+        else:
+            hidden = set(combined.hidden) | _not_shown(builder, set(combined.hidden))
+            unprotected = combined.unprotected
+        result = Protection(primary, frozenset(hidden - primary), unprotected)
     values = builder.cells.values
     by_cell = {i: k for k, i in builder.ids.items()}
     if result.unprotected:
@@ -344,34 +373,74 @@ def _protect_tables(
     )
 
 
+_PRIORITY = {REASON_SMALL: 0, REASON_FILTER: 1, REASON_LINKED: 2}
+
+
+def _metric_parts() -> pl.DataFrame:
+    """Per catalogue metric, each count its value rests on (the denominator among them)."""
+    rows = [
+        (metric, count, count == den)
+        for metric in CATALOGUE
+        for _, den, rests_on in [metric_counts(metric)]
+        for count in rests_on
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={"metric": pl.String, "__count": pl.String, "__is_den": pl.Boolean},
+        orient="row",
+    )
+
+
 def _hide_rows(
     frame: pl.DataFrame, by: Sequence[str], protected: ProtectedCounts, table: Table
 ) -> pl.DataFrame:
-    """Apply the protected counts to a long metric frame of one table."""
-    priority = {REASON_SMALL: 0, REASON_FILTER: 1, REASON_LINKED: 2}
-    reasons: list[str | None] = []
-    denominator_hidden: list[bool] = []
-    for row in frame.select(*by, "metric").iter_rows():
-        key, metric = tuple(row[: len(by)]), row[-1]
-        _, den, rests_on = metric_counts(metric)
-        found = [r for c in rests_on if (r := protected.reason(table, key, c)) is not None]
-        reasons.append(min(found, key=priority.__getitem__) if found else None)
-        denominator_hidden.append(den is not None and protected.reason(table, key, den) is not None)
-    hidden = pl.Series("__hidden", [r is not None for r in reasons], dtype=pl.Boolean)
-    den_hidden = pl.Series("__den_hidden", denominator_hidden, dtype=pl.Boolean)
-    out = frame.with_columns(hidden, den_hidden)
-    return out.with_columns(
+    """Apply the protected counts to a long metric frame of one table.
+
+    A metric is hidden when any count its value rests on is hidden (the most telling
+    reason wins: small, then filter, then linked); its denominator only when that count
+    is hidden itself.
+    """
+    hidden_cells = [
+        (*key, count, _PRIORITY[reason])
+        for (in_table, key, count), reason in protected.reasons.items()
+        if in_table == table
+    ]
+    schema = {**{f: frame.schema[f] for f in by}, "__count": pl.String, "__priority": pl.Int8}
+    cells = pl.DataFrame(hidden_cells, schema=schema, orient="row")
+    per_row = (
+        frame.select(*by, "metric")
+        .with_row_index("__row")
+        .join(_metric_parts(), on="metric")
+        .join(cells, on=[*by, "__count"], how="left", nulls_equal=True)
+        .group_by("__row")
+        .agg(
+            pl.col("__priority").min().alias("__priority"),
+            (pl.col("__priority").is_not_null() & pl.col("__is_den")).any().alias("__den_hidden"),
+        )
+    )
+    names = pl.DataFrame(
+        {"__priority": list(_PRIORITY.values()), "hidden_reason": list(_PRIORITY)},
+        schema={"__priority": pl.Int8, "hidden_reason": pl.String},
+    )
+    marks = (
+        frame.with_row_index("__row")
+        .join(per_row, on="__row", how="left")
+        .join(names, on="__priority", how="left")
+        .sort("__row")
+    )
+    hidden = marks["hidden_reason"].is_not_null()
+    return frame.with_columns(
         *[
-            pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(c)).alias(c)
+            pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("value", "numerator", "ci_low", "ci_high")
         ],
-        pl.when(pl.col("__den_hidden"))
+        pl.when(marks["__den_hidden"].fill_null(False))
         .then(None)
         .otherwise(pl.col("denominator"))
         .alias("denominator"),
-        pl.col("__hidden").alias("suppressed"),
-        pl.Series("hidden_reason", reasons, dtype=pl.String),
-    ).drop("__hidden", "__den_hidden")
+        hidden.alias("suppressed"),
+        marks["hidden_reason"],
+    )
 
 
 def protected_metrics(
@@ -579,7 +648,11 @@ def protection_explanation(threshold: int = SUPPRESSION_THRESHOLD) -> tuple[str,
         "litet tal löses ett litet linjärt program som letar den billigaste ändringen av de "
         "dolda talen som håller alla summor och samband och för talet ut ur intervallet 1–"
         f"{small}. Nollor och små tal döljs hellre än stora. Samma prövning, med det minsta och "
-        "största värde som går att räkna fram för varje dolt tal, körs i testerna.",
+        "största värde som går att räkna fram för varje dolt tal, körs i testerna. Samma "
+        "data ger alltid samma dolda tal, så två tillfällen kan inte jämföras.",
+        "En kombination av uppdelningar (till exempel kommun och kön) där fler än hälften av "
+        f"grupperna har färre än {threshold} deltagare visas inte alls: den vore ändå nästan "
+        "helt dold. Uppdelningarna var för sig visas som vanligt.",
         "Filter kan kombineras fritt, och då kan man aldrig helt skydda mot att två urval "
         f"jämförs. Lämnar ett filtrerat urval ute 1–{small} deltagare jämfört med samma vy utan "
         "filter döljs talen (”dold”), med en mening som säger varför. Mötesunderlaget, som "

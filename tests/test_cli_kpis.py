@@ -58,3 +58,31 @@ def test_project_figures_leaving_out_a_few_of_the_forbund_are_hidden(database, c
 def test_without_protection_the_project_shows_its_own_count(database, capsys):
     samre = _participants(capsys, "--project", "SAMRE", "--suppress", "0")
     assert samre["value"] == 12 and samre["hidden_reason"] is None
+
+
+def test_a_combination_of_mostly_small_groups_is_withheld_with_a_sentence(
+    sqlite_url: str, monkeypatch, capsys
+):
+    store = Store(sqlite_url)
+    data = _export({"SAMRE": 12, "Vägval": 3, "Steget": 2})
+    assert import_export(store, data, "export_2019-03.csv", actor=local_user()).status == "imported"
+    store.close()
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.delenv("LAGESBILD_CLI_ROLES", raising=False)
+
+    assert cli.main(["kpis", "--by", "insats", "kon"]) == 0
+    out, err = capsys.readouterr()
+    records = [r for r in json.loads(out) if r["metric"] != "participants_anonymous"]
+    assert records and all(r["suppressed"] for r in records)
+    assert "Kombinationen av uppdelningar visas inte" in err
+    assert "färre än 5 deltagare" in err
+
+    assert cli.main(["kpis", "--by", "insats"]) == 0
+    out, err = capsys.readouterr()
+    samre = next(
+        r
+        for r in json.loads(out)
+        if r["metric"] == "participants" and r["group"]["insats"] == "SAMRE"
+    )
+    assert samre["value"] == 12
+    assert err == ""

@@ -135,6 +135,65 @@ def test_single_breakdowns_do_not_change_when_a_combination_is_asked_for():
     assert alone.equals(again)
 
 
+def test_the_same_data_in_another_row_order_hides_the_same_cells():
+    # Two different patterns of one data set, seen on two occasions, could be combined.
+    data = random_cases(9, 4)
+    assert protected_metrics(data, by=["municipality"])["suppressed"].any()
+    for by in (["municipality"], ["municipality", "gender"]):
+        first = protected_metrics(data, by=by)
+        for seed in range(3):
+            shuffled = data.sample(fraction=1.0, shuffle=True, seed=seed)
+            assert protected_metrics(shuffled, by=by).equals(first)
+
+
+def _mostly_small_combination() -> pl.DataFrame:
+    # No municipality is small, but by gender six of the eight groups have 1-4 people.
+    rows = []
+    for name, women, men in (
+        ("Sigtuna", 9, 3),
+        ("Sollentuna", 3, 9),
+        ("Järfälla", 2, 3),
+        ("Upplands Väsby", 4, 1),
+    ):
+        rows += [{"municipality": name, "gender": "K"}] * women
+        rows += [{"municipality": name, "gender": "M"}] * men
+    return cases(rows)
+
+
+def _shown_values(frame: pl.DataFrame) -> pl.DataFrame:
+    # Anonymous participants belong to no breakdown but insats: never a value here.
+    return frame.filter(pl.col("metric") != "participants_anonymous")
+
+
+def test_a_combination_of_mostly_small_groups_is_hidden_whole():
+    data = _mostly_small_combination()
+    both = protected_metrics(data, by=["municipality", "gender"])
+    assert _shown_values(both)["suppressed"].all()
+    participants = both.filter(pl.col("metric") == "participants")
+    assert set(participants["hidden_reason"]) == {"small", "linked"}
+    # The single breakdowns are shown as they are alone, and the attacker gets nothing.
+    alone = protected_metrics(data, by=["municipality"])
+    assert not alone.filter(pl.col("metric") == "participants")["suppressed"].any()
+    shown, truth = shown_and_truth(
+        data, views=((), ("municipality",), ("gender",), ("municipality", "gender"))
+    )
+    assert attack(shown, truth) == []
+
+
+def test_a_combination_past_its_budget_of_programs_is_hidden_whole(monkeypatch):
+    import metrics.protection as protection
+
+    data = random_cases(21, 3)
+    by = ["municipality", "gender"]
+    protected = protected_metrics(data, by=by)
+    assert not _shown_values(protected)["suppressed"].all()  # protected cell by cell
+    monkeypatch.setattr(protection, "COMBINATION_PROGRAMS", 0)
+    assert _shown_values(protected_metrics(data, by=by))["suppressed"].all()
+    views = ((), ("municipality",), ("gender",), tuple(by))
+    shown, truth = shown_and_truth(data, views=views)
+    assert attack(shown, truth) == []
+
+
 def test_anonymous_participants_are_counted_per_insats_and_in_no_other_breakdown():
     data = cases(
         [{"project": "SAMRE"}] * 6
