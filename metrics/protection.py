@@ -134,18 +134,35 @@ def linked_tables(by: Sequence[str] = ()) -> tuple[list[Table], list[Table]]:
 
 
 class _Builder:
-    """Cells and relations of a set of count tables, in the order the tables are added."""
+    """Cells and relations of a set of count tables, in the order the tables are added.
+
+    The cells and their values are made at once; the relations among them only when
+    ``cells`` is first asked for, since a selection without any small count needs none.
+    """
 
     def __init__(self) -> None:
-        self.cells = LinkedCells()
+        self._cells = LinkedCells()
+        self._unlinked: list[tuple[Table, list[tuple[dict, dict[str, int]]], list[str]]] = []
         self.ids: dict[CellKey, int] = {}
         self.tables: dict[Table, pl.DataFrame] = {}
         self.counts = list(count_flags())
 
+    @property
+    def values(self) -> list[int]:
+        return self._cells.values
+
+    @property
+    def cells(self) -> LinkedCells:
+        """The cells with every relation among the tables added so far."""
+        while self._unlinked:
+            self._link(*self._unlinked.pop(0))
+        return self._cells
+
     def add_table(self, table: Table, frame: pl.DataFrame) -> None:
         self.tables[table] = frame
         counts = [*self.counts, *(["_anonymous"] if counts_anonymous(table) else [])]
-        cells, ids = self.cells, self.ids
+        cells, ids = self._cells, self.ids
+        rows = []
         for row in frame.iter_rows(named=True):
             key = tuple(row[f] for f in table)
             here = {}
@@ -153,18 +170,28 @@ class _Builder:
                 cell = cells.add(row[count])
                 ids[(table, key, count)] = cell
                 here[count] = cell
+            # A share of a breakdown field also tells the field's other groups (3 men
+            # beside 10 of 13 women), which a breakdown by that field shows as cells.
+            for num, den in _FIELD_SHARES:
+                rest = cells.add(row[den] - row[num])
+                ids[(table, key, f"{num}/{den}")] = rest
+                here[f"{num}/{den}"] = rest
+            rows.append((row, here))
+        self._unlinked.append((table, rows, counts))
+
+    def _link(
+        self, table: Table, rows: list[tuple[dict, dict[str, int]]], counts: list[str]
+    ) -> None:
+        cells = self._cells
+        for row, here in rows:
             cells.equal(
                 {here["_person"]: 1.0, **{here[p]: -1.0 for p in _PARTS_OF_PERSON}},
             )
             cells.equal({here["_ended"]: 1.0, **{here[p]: -1.0 for p in _PARTS_OF_ENDED}})
             for smaller, larger in _AT_MOST:
                 cells.at_most(here[smaller], here[larger])
-            # A share of a breakdown field also tells the field's other groups (3 men
-            # beside 10 of 13 women), which a breakdown by that field shows as cells.
             for num, den in _FIELD_SHARES:
-                rest = cells.add(row[den] - row[num])
-                ids[(table, key, f"{num}/{den}")] = rest
-                cells.equal({here[den]: 1.0, here[num]: -1.0, rest: -1.0})
+                cells.equal({here[den]: 1.0, here[num]: -1.0, here[f"{num}/{den}"]: -1.0})
             self._identities(table, row, here)
         for field in table:
             parent = tuple(f for f in table if f != field)
@@ -239,7 +266,7 @@ def _small_groups(
     builder: _Builder, threshold: int, tables: Sequence[Table] | None = None
 ) -> list[list[int]]:
     """The cells of each group with fewer participants than the threshold."""
-    values = builder.cells.values
+    values = builder.values
     groups: dict[tuple, list[int]] = {}
     for (table, key, _), cell in builder.ids.items():
         if tables is None or table in tables:
@@ -259,7 +286,7 @@ def _windows(
 ) -> tuple[dict[int, list[tuple[int, int]]], dict[int, str]]:
     windows: dict[int, list[tuple[int, int]]] = {}
     reasons: dict[int, str] = {}
-    values = builder.cells.values
+    values = builder.values
     for key in cell_keys:
         cell = builder.ids[key]
         value = values[cell]
@@ -311,7 +338,7 @@ def _reference_values(tables: dict[Table, pl.DataFrame]) -> dict[CellKey, int]:
     builder = _Builder()
     for table, frame in tables.items():
         builder.add_table(table, frame)
-    return {k: builder.cells.values[i] for k, i in builder.ids.items()}
+    return {k: builder.values[i] for k, i in builder.ids.items()}
 
 
 def _protect_tables(
@@ -328,7 +355,11 @@ def _protect_tables(
     base_keys = list(builder.ids)
     ref_values = _reference_values(ref_counted) if ref_counted is not None else None
     windows, reasons = _windows(builder, threshold, base_keys, ref_values)
-    result = protect(builder.cells, windows, batches=_small_groups(builder, threshold))
+    result = (
+        protect(builder.cells, windows, batches=_small_groups(builder, threshold))
+        if windows
+        else Protection(frozenset(), frozenset())
+    )
     hidden = set(result.hidden)
     hidden |= _not_shown(builder, hidden)
     result = Protection(result.primary, frozenset(hidden - result.primary), result.unprotected)
@@ -340,7 +371,9 @@ def _protect_tables(
         reasons.update(extra_reasons)
         primary = result.primary | frozenset(extra_windows)
         combined = None
-        if not any(_mostly_small(counted[t], threshold) for t in extra):
+        if not windows and not extra_windows:
+            combined = Protection(frozenset(), frozenset(hidden))
+        elif not any(_mostly_small(counted[t], threshold) for t in extra):
             with contextlib.suppress(ProtectionTooCostly):
                 combined = protect(
                     builder.cells,
@@ -359,7 +392,7 @@ def _protect_tables(
             hidden = set(combined.hidden) | _not_shown(builder, set(combined.hidden))
             unprotected = combined.unprotected
         result = Protection(primary, frozenset(hidden - primary), unprotected)
-    values = builder.cells.values
+    values = builder.values
     by_cell = {i: k for k, i in builder.ids.items()}
     if result.unprotected:
         # No change could free these: hide their whole tables rather than show a way in.
@@ -690,9 +723,7 @@ def audit_counts(
     for table in tables:
         builder.add_table(table, counted[table])
     hidden = [builder.ids[k] for k in protected.reasons if k in builder.ids]
-    small = {
-        cell: [(1, threshold - 1)] for cell in hidden if 1 <= builder.cells.values[cell] < threshold
-    }
+    small = {cell: [(1, threshold - 1)] for cell in hidden if 1 <= builder.values[cell] < threshold}
     return Audit(
         hidden=len(hidden),
         small=len(small),
