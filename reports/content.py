@@ -54,7 +54,7 @@ from presentation.numbers import (
     format_n,
     format_share,
     format_value,
-    suppressed_text,
+    hidden_text,
 )
 from presentation.outcomes import flow_table
 from presentation.overview import (
@@ -286,6 +286,7 @@ def _key_numbers(totals: pl.DataFrame, threshold: int) -> tuple[KeyNumber, ...]:
             metric.kind,
             suppressed=bool(row.get("suppressed")),
             threshold=threshold,
+            reason=row.get("hidden_reason"),
         )
         basis = basis_text(row, metric.kind, threshold) if metric.kind != "count" else ""
         numbers.append(KeyNumber(metric_id, metric.label, value, basis, dict(row)))
@@ -303,8 +304,11 @@ def _goal_line(store: Store, record: GoalStatus, threshold: int) -> GoalLine:
         if record.assessed:
             value = f"Bedömt {record.assessed}"
     elif suppressed:
-        value = suppressed_text(threshold)
-        n = suppressed_text(threshold) if denominator is None else format_n(None, denominator)
+        # "dold" when hidden to protect another count: it may be large, so not "<5".
+        value = hidden_text(record.hidden_reason, threshold)
+        n = format_n(
+            None, denominator, suppressed=True, reason=record.hidden_reason, threshold=threshold
+        )
     elif record.value is None:
         value, n = "Ingen uppgift", ""
     else:

@@ -161,9 +161,10 @@ def test_ongoing_is_hidden_with_a_small_ended_count(sqlite_url: str) -> None:
     numbers = {k.metric: k for k in build_report(store, "Tidig").key_numbers}
     store.close()
     assert numbers["participants"].value == "12"
-    # 12 participants and 2 ended: showing the 10 ongoing would give the 2 away.
+    # 12 participants and 2 ended: showing the 10 ongoing would give the 2 away. The 10 are
+    # hidden to protect the 2 and may be large, so they read "dold", not "<5".
     assert numbers["participants_ended"].value == "<5"
-    assert numbers["participants_ongoing"].value == "<5"
+    assert numbers["participants_ongoing"].value == "dold"
 
 
 def test_the_check_finds_a_small_count() -> None:
