@@ -682,7 +682,8 @@ def protection_explanation(threshold: int = SUPPRESSION_THRESHOLD) -> tuple[str,
         "dolda talen som håller alla summor och samband och för talet ut ur intervallet 1–"
         f"{small}. Nollor och små tal döljs hellre än stora. Samma prövning, med det minsta och "
         "största värde som går att räkna fram för varje dolt tal, körs i testerna. Samma "
-        "data ger alltid samma dolda tal, så två tillfällen kan inte jämföras.",
+        "uppgifter ger alltid samma dolda tal, så två visningar av dem kan inte läggas ihop "
+        "för att räkna fram ett dolt tal.",
         "En kombination av uppdelningar (till exempel kommun och kön) där fler än hälften av "
         f"grupperna har färre än {threshold} deltagare visas inte alls: den vore ändå nästan "
         "helt dold. Uppdelningarna var för sig visas som vanligt.",
