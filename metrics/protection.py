@@ -438,7 +438,8 @@ def _hide_rows(
         for (in_table, key, count), reason in protected.reasons.items()
         if in_table == table
     ]
-    schema = {**{f: frame.schema[f] for f in by}, "__count": pl.String, "__priority": pl.Int8}
+    schema: dict[str, pl.DataType] = {f: frame.schema[f] for f in by}
+    schema.update({"__count": pl.String(), "__priority": pl.Int8()})
     cells = pl.DataFrame(hidden_cells, schema=schema, orient="row")
     per_row = (
         frame.select(*by, "metric")

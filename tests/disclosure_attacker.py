@@ -65,6 +65,18 @@ GROUP_FIELDS = {"kon": "K", "utrikes_fodd": "Ja"}
 ROUNDING = 0.5e-4
 
 
+@dataclass(frozen=True)
+class DetailRow:
+    """One row of a detail table a page shows beside the metrics (an outcome route, a
+    flow): its shown count (``None`` when hidden), its true count, and the counts of the
+    whole selection it is part of (attacker names: "ended", "self_sufficient", ...), as the
+    row's own labels tell a reader."""
+
+    shown: int | None
+    true: int
+    part_of: tuple[str, ...]
+
+
 @dataclass
 class Leak:
     table: tuple[str, ...]
@@ -103,13 +115,30 @@ def attack(
     shown: Iterable[Mapping[str, Any]],
     truth: Iterable[Mapping[str, Any]],
     threshold: int = 5,
+    details: Mapping[str, Sequence[DetailRow]] | None = None,
 ) -> list[Leak]:
-    """Leaks in ``shown`` (records of one or more views of one data set).
+    """Leaks in ``shown`` (records of one or more views of one data set), together with
+    the ``details`` tables shown beside them (name -> rows).
 
     ``truth`` are the same records computed without protection: the attacker does not use
     them, they only say which hidden counts are small.
     """
     model = _Model()
+    detail_truth: dict[tuple, int] = {}
+    for name, rows in (details or {}).items():
+        members: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            key = (("detail", name), (i,), "count")
+            var = model.var(key)
+            detail_truth[key] = row.true
+            if row.shown is not None:
+                model.known[var] = row.shown
+            for count in row.part_of:
+                members.setdefault(count, []).append(var)
+        # The rows of each count add up to that count of the whole selection.
+        for count, parts in members.items():
+            total = model.var(((), (), count))
+            model.equalities.append({total: 1.0, **{p: -1.0 for p in parts}})
     shown = list(shown)
     groups: dict[tuple[str, ...], set[tuple]] = {}
     for record in shown:
@@ -136,6 +165,8 @@ def attack(
             model.band({end: 1.0, start: -1.0, den: -float(value) / 100.0}, den)
     counts_by_group: dict[tuple, set[str]] = {}
     for table, key, count in list(model.ids):
+        if table and table[0] == "detail":
+            continue
         counts_by_group.setdefault((table, key), set()).add(count)
     for (table, key), counts in counts_by_group.items():
         v = {c: model.var((table, key, c)) for c in counts | {"persons", "ongoing", "ended"}}
@@ -161,7 +192,7 @@ def attack(
                 var = model.var((table, key, count))
                 model.equalities.append({var: 1.0, persons: -1.0} if holds else {var: 1.0})
     # Additivity: a table is the sum of any table with one more field.
-    all_counts = {c for (_, _, c) in model.ids}
+    all_counts = {c for (t, _, c) in model.ids if not (t and t[0] == "detail")}
     for child, keys in groups.items():
         for field_name in child:
             parent = tuple(f for f in child if f != field_name)
@@ -178,7 +209,7 @@ def attack(
                     top = model.var((parent, parent_key, count))
                     parts = [model.var((child, k, count)) for k in children]
                     model.equalities.append({top: 1.0, **{p: -1.0 for p in parts}})
-    true_counts = _true_counts(truth)
+    true_counts = {**_true_counts(truth), **detail_truth}
     solver = _Solver(model)
     leaks = []
     for (table, key, count), var in list(model.ids.items()):
