@@ -50,7 +50,8 @@ def sankey(
 
     Nodes are taken in order of first appearance (sources first). A node's count is the
     larger of what flows in and out, so start and end nodes both show their size. Hidden
-    flows (null count) are left out and named under the chart.
+    flows (null count) are left out and named under the chart; a node with a hidden flow
+    shows its size as "minst" and its flows without a share.
     """
     data = as_frame(flows)
     if data.is_empty():
@@ -68,6 +69,13 @@ def sankey(
     outflow = dict(shown.group_by("source").agg(pl.col("count").sum()).iter_rows())
     inflow = dict(shown.group_by("target").agg(pl.col("count").sum()).iter_rows())
     sizes = [max(outflow.get(n, 0), inflow.get(n, 0)) for n in nodes]
+    # A node with a hidden flow is larger than its visible flows: its size is a least
+    # value, and a share of it would rest on the wrong denominator.
+    partial = set(hidden["source"].to_list()) | set(hidden["target"].to_list())
+    node_labels = [
+        f"{n} (minst {format_count(size)})" if n in partial else label_with_n(n, size)
+        for n, size in zip(nodes, sizes, strict=True)
+    ]
     fixed = node_colours or {}
     taken = {v.upper() for v in fixed.values()}
     free = itertools.cycle([c for c in SERIES_COLOURS if c.upper() not in taken] or SERIES_COLOURS)
@@ -77,7 +85,12 @@ def sankey(
     targets = shown.get_column("target").to_list()
     counts = shown.get_column("count").to_list()
     link_hover = [
-        f"{s} → {t}<br>{format_count(c)} deltagare ({format_share(c / outflow[s])} av {s})"
+        f"{s} → {t}<br>{format_count(c)} deltagare"
+        + (
+            f" (andelen visas inte: ett flöde från {s} är dolt)"
+            if s in partial
+            else f" ({format_share(c / outflow[s])} av {s})"
+        )
         for s, t, c in zip(sources, targets, counts, strict=True)
     ]
     fig = new_figure()
@@ -86,13 +99,13 @@ def sankey(
             arrangement="snap",
             valueformat=",d",
             node={
-                "label": [label_with_n(n, size) for n, size in zip(nodes, sizes, strict=True)],
+                "label": node_labels,
                 "color": colours,
                 "pad": 18,
                 "thickness": 18,
                 "line": {"color": NEUTRAL_DARK, "width": 0.5},
                 "customdata": [
-                    f"{n}<br>{format_count(size)} deltagare"
+                    f"{n}<br>{'minst ' if n in partial else ''}{format_count(size)} deltagare"
                     for n, size in zip(nodes, sizes, strict=True)
                 ],
                 "hovertemplate": "%{customdata}<extra></extra>",
@@ -124,6 +137,10 @@ def sankey(
                 f"Dolda för att inga små tal ska kunna räknas fram ({LINKED_TEXT}; de kan vara "
                 f"stora): {', '.join(linked)}."
             )
+        notes.append(
+            "”minst”: ett flöde till eller från gruppen är dolt, så gruppen är större än "
+            "summan av de flöden som visas."
+        )
     return finish_figure(
         fig, title, font_size=font_size, notes=notes, plot_height=420, axis_lines=1
     )

@@ -14,9 +14,10 @@ import decimal
 import math
 from typing import Literal
 
+import polars as pl
 from babel.numbers import format_decimal as babel_format_decimal
 
-from metrics.protection import REASON_SMALL, SUPPRESSION_THRESHOLD
+from metrics.protection import REASON_LINKED, REASON_SMALL, SUPPRESSION_THRESHOLD
 
 LOCALE = "sv_SE"
 SPACE = " "  # U+0020, used for thousands and before "%"
@@ -162,3 +163,27 @@ def format_n(
     if denominator is None:
         return f"n = {top}"
     return f"{top} av {format_count(denominator)}"
+
+
+def shown_or_hidden(value: pl.Expr, reason: pl.Expr, threshold: int) -> pl.Expr:
+    """``value`` where nothing is hidden, else the text for the reason ("<5" or "dold")."""
+    return (
+        pl.when(reason.is_null())
+        .then(value)
+        .when(reason == REASON_SMALL)
+        .then(pl.lit(hidden_text(REASON_SMALL, threshold)))
+        .otherwise(pl.lit(hidden_text(REASON_LINKED, threshold)))
+    )
+
+
+def count_or_hidden(frame: pl.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> pl.Expr:
+    """A protected count table's ``count`` as text: "<5" for a small hidden count, "dold"
+    for one hidden to protect another (it may be large). Without ``hidden_reason`` every
+    hidden count is taken as small."""
+    known = "hidden_reason" in frame.columns
+    reason = pl.col("hidden_reason") if known else pl.lit(None, dtype=pl.String)
+    return shown_or_hidden(
+        pl.col("count").cast(pl.String),
+        pl.when(pl.col("suppressed")).then(reason.fill_null(REASON_SMALL)),
+        threshold,
+    )

@@ -5,8 +5,14 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.flows import activity_to_activity, income_to_outcome, step_to_step
-from metrics.protection import SUPPRESSION_THRESHOLD
-from presentation.numbers import format_count, format_share, suppressed_text
+from metrics.protection import REASON_SMALL, SUPPRESSION_THRESHOLD
+from presentation.numbers import (
+    LINKED_TEXT,
+    count_or_hidden,
+    format_count,
+    format_share,
+    hidden_text,
+)
 
 FLOW_CHOICES = {
     "Försörjning vid start → utfall": (income_to_outcome, "Från försörjning vid start till utfall"),
@@ -18,19 +24,12 @@ FLOW_CHOICES = {
 }
 
 
-def _count_column(threshold: int) -> pl.Expr:
-    return (
-        pl.when(pl.col("suppressed"))
-        .then(pl.lit(suppressed_text(threshold)))
-        .otherwise(pl.col("count").cast(pl.String))
-        .alias("Antal")
-    )
-
-
 def flow_table(flows: pl.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> pl.DataFrame:
-    """A flow as a table: from, to and the count ("<5" when hidden)."""
+    """A flow as a table: from, to and the count ("<5" or "dold" when hidden)."""
     return flows.select(
-        pl.col("source").alias("Från"), pl.col("target").alias("Till"), _count_column(threshold)
+        pl.col("source").alias("Från"),
+        pl.col("target").alias("Till"),
+        count_or_hidden(flows, threshold).alias("Antal"),
     )
 
 
@@ -39,7 +38,7 @@ def matrix_table(matrix: pl.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -
     return matrix.select(
         pl.col("step_start").alias("Steg vid start"),
         pl.col("step_end").alias("Steg vid avslut"),
-        _count_column(threshold),
+        count_or_hidden(matrix, threshold).alias("Antal"),
     )
 
 
@@ -49,9 +48,16 @@ def complementary_aid_text(outcomes: pl.DataFrame) -> str:
     if sick.height == 0:
         return "Ingen avslutad deltagare har gått till sjuk- eller aktivitetsersättning."
     if sick["suppressed"].any():
+        hidden = sick.filter(pl.col("suppressed"))
+        reasons = hidden["hidden_reason"].to_list() if "hidden_reason" in hidden.columns else []
+        why = (
+            f"underlaget är för litet ({hidden_text(REASON_SMALL)})"
+            if all(r in (None, REASON_SMALL) for r in reasons)
+            else f"ett av talen är dolt för att skydda ett litet tal ({LINKED_TEXT})"
+        )
         return (
             "Andelen med kompletterande ekonomiskt bistånd bland dem med sjuk- eller "
-            "aktivitetsersättning visas inte: underlaget är för litet (<5)."
+            f"aktivitetsersättning visas inte: {why}."
         )
     total = int(sick["count"].sum())
     with_aid = int(sick.filter(pl.col("complementary_aid"))["count"].sum())

@@ -7,7 +7,13 @@ import polars as pl
 from metrics.outcomes import OUTCOME_DETAIL_LABELS, OUTCOME_LABELS, OUTCOMES
 from metrics.protection import SUPPRESSION_THRESHOLD
 from presentation.key_numbers import metric_row
-from presentation.numbers import format_count, format_share, hidden_text, suppressed_text
+from presentation.numbers import (
+    count_or_hidden,
+    format_count,
+    format_share,
+    hidden_text,
+    suppressed_text,
+)
 
 OVERVIEW_METRICS: tuple[str, ...] = (
     "participants",
@@ -46,7 +52,8 @@ def ended_count(totals: pl.DataFrame) -> int | None:
 def outcome_table(
     outcomes: pl.DataFrame, ended_total: int | None, threshold: int = SUPPRESSION_THRESHOLD
 ) -> pl.DataFrame:
-    """Outcome and sub-category with count and share of ended; hidden counts read '<5'."""
+    """Outcome and sub-category with count and share of ended; hidden counts read "<5", or
+    "dold" when hidden to protect another."""
     ended = outcomes.filter(pl.col("outcome").is_in(list(OUTCOMES)))
     shares = [
         format_share(count / ended_total) if count is not None and ended_total else ""
@@ -64,10 +71,7 @@ def outcome_table(
         .then(pl.lit("utan kompletterande bistånd"))
         .otherwise(pl.lit(""))
         .alias("Bistånd"),
-        pl.when(pl.col("suppressed"))
-        .then(pl.lit(suppressed_text(threshold)))
-        .otherwise(pl.col("count").cast(pl.String))
-        .alias("Antal"),
+        count_or_hidden(ended, threshold).alias("Antal"),
         pl.col("_share").alias("Andel av avslutade"),
     )
 

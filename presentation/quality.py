@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from metrics.protection import REASON_LINKED, REASON_SMALL, SUPPRESSION_THRESHOLD
+from metrics.protection import REASON_SMALL, SUPPRESSION_THRESHOLD
 from metrics.quality import END_FIELDS
-from presentation.numbers import hidden_text
+from presentation.numbers import shown_or_hidden
 
 #: The catalogue count a quality row's total is: ended participants for exit fields.
 TOTAL_METRICS: tuple[str, str] = ("participants", "participants_ended")
@@ -63,17 +63,6 @@ def protect_quality_counts(
         .otherwise(pl.col("total_reason"))
         .alias("hidden_reason")
     ).drop("metric")
-
-
-def shown_or_hidden(value: pl.Expr, reason: pl.Expr, threshold: int) -> pl.Expr:
-    """``value`` where nothing is hidden, else the text for the reason ("<5" or "dold")."""
-    return (
-        pl.when(reason.is_null())
-        .then(value)
-        .when(reason == REASON_SMALL)
-        .then(pl.lit(hidden_text(REASON_SMALL, threshold)))
-        .otherwise(pl.lit(hidden_text(REASON_LINKED, threshold)))
-    )
 
 
 def completeness_table(

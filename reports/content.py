@@ -55,6 +55,7 @@ from presentation.numbers import (
     format_share,
     format_value,
     hidden_text,
+    shown_or_hidden,
 )
 from presentation.outcomes import flow_table
 from presentation.overview import (
@@ -63,7 +64,7 @@ from presentation.overview import (
     outcome_table,
     participants_sentence,
 )
-from presentation.quality import TOTAL_METRICS, protect_quality_counts, shown_or_hidden
+from presentation.quality import TOTAL_METRICS, protect_quality_counts
 from presentation.trends import trend_table
 from store import Store
 

@@ -200,9 +200,10 @@ def test_sankey_nodes_links_and_shares() -> None:
     trace = fig.data[0]
     assert trace.type == "sankey"
     labels = list(trace.node.label)
+    # Sollentuna's flow to Okänt is hidden: its size is a least value, never a plain n.
     assert labels == [
         "Sigtuna (n = 42)",
-        "Sollentuna (n = 20)",
+        "Sollentuna (minst 20)",
         "Självförsörjande (n = 32)",
         "Fortsatt bistånd (n = 30)",
     ]
@@ -210,7 +211,12 @@ def test_sankey_nodes_links_and_shares() -> None:
     assert list(trace.link.source) == [0, 0, 1]
     assert list(trace.link.target) == [2, 3, 2]
     assert "12 deltagare (28,6 % av Sigtuna)" in trace.link.customdata[0]
-    assert "Sollentuna → Okänt" in _note_texts(fig)
+    # 20 of Sollentuna's visible 20 would read 100 %: no share of a partly hidden group.
+    assert "%" not in trace.link.customdata[2]
+    assert "andelen visas inte" in trace.link.customdata[2]
+    notes = _note_texts(fig)
+    assert "Sollentuna → Okänt" in notes
+    assert "”minst”" in notes
 
 
 # step matrix -----------------------------------------------------------------------------

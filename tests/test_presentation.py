@@ -9,7 +9,7 @@ import polars as pl
 from metrics.selection import Selection
 from presentation.comparison import comparison_table, standing_table
 from presentation.key_numbers import basis_text, metric_row
-from presentation.outcomes import flow_table, matrix_table
+from presentation.outcomes import complementary_aid_text, flow_table, matrix_table
 from presentation.overview import outcome_table, participants_sentence
 from presentation.selection import code_kind, describe_selection, value_label
 from presentation.trends import trend_table
@@ -89,6 +89,45 @@ def test_count_tables_show_the_threshold_they_were_protected_with():
     table = outcome_table(outcomes, 40, threshold=7)
     assert table["Antal"].to_list() == ["30", "<7"]
     assert table["Andel av avslutade"].to_list() == ["75,0 %", ""]
+
+
+def test_count_tables_say_dold_for_a_count_hidden_to_protect_another():
+    # A large count hidden only so that a small one cannot be worked out must not read "<5".
+    flows = pl.DataFrame(
+        {
+            "source": ["A", "B", "C"],
+            "target": ["X", "X", "X"],
+            "count": [None, None, 12],
+            "suppressed": [True, True, False],
+            "hidden_reason": ["small", "linked", None],
+        }
+    )
+    assert flow_table(flows)["Antal"].to_list() == ["<5", "dold", "12"]
+    grid = pl.DataFrame(
+        {
+            "step_start": [1],
+            "step_end": [2],
+            "count": [None],
+            "suppressed": [True],
+            "hidden_reason": ["linked"],
+        }
+    )
+    assert matrix_table(grid).row(0) == (1, 2, "dold")
+    outcomes = pl.DataFrame(
+        {
+            "outcome": ["self_sufficient", "unknown"],
+            "outcome_detail": ["work", None],
+            "complementary_aid": pl.Series([None, None], dtype=pl.Boolean),
+            "count": [None, None],
+            "suppressed": [True, True],
+            "hidden_reason": ["linked", "small"],
+        }
+    )
+    assert outcome_table(outcomes, 40)["Antal"].to_list() == ["dold", "<5"]
+    sick = outcomes.with_columns(pl.lit("sick_compensation").alias("outcome"))
+    assert "skydda ett litet tal (dold)" in complementary_aid_text(sick)
+    small = sick.with_columns(pl.lit("small").alias("hidden_reason"))
+    assert "underlaget är för litet (<5)" in complementary_aid_text(small)
 
 
 def test_comparison_and_standing_tables():
