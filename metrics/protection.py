@@ -690,8 +690,9 @@ def protection_explanation(threshold: int = SUPPRESSION_THRESHOLD) -> tuple[str,
         "helt dold. Uppdelningarna var för sig visas som vanligt.",
         "Filter kan kombineras fritt, och då kan man aldrig helt skydda mot att två urval "
         f"jämförs. Lämnar ett filtrerat urval ute 1–{small} deltagare jämfört med samma vy utan "
-        "filter döljs talen (”dold”), med en mening som säger varför. Mötesunderlaget, som "
-        "lämnar förbundet, har bara fasta tabeller som klarar prövningen.",
+        "filter döljs talen (”dold”), med en mening som säger varför. Detsamma gäller två "
+        "rapportmånader: skillnaden mellan deras antal deltagare är antalet nya. "
+        "Mötesunderlaget, som lämnar förbundet, har bara fasta tabeller som klarar prövningen.",
     )
 
 
