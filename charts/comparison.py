@@ -28,6 +28,7 @@ from charts.layout import (
 )
 from charts.palette import NEUTRAL_DARK, NEUTRAL_LIGHT, NEUTRAL_MID, OKABE_ITO, PRIMARY
 from presentation.numbers import (
+    LINKED_TEXT,
     MISSING_TEXT,
     SUPPRESSION_THRESHOLD,
     MetricKind,
@@ -37,7 +38,6 @@ from presentation.numbers import (
     format_share,
     format_value,
     hidden_text,
-    suppressed_text,
 )
 
 FLAG_MARKS: dict[str, tuple[str, str]] = {
@@ -126,7 +126,7 @@ def interval_bars(
     hovers: list[str] = []
     patterns: list[str] = []
     missing: list[tuple[str, str, str]] = []
-    hidden_names: list[str] = []
+    hidden_names: list[tuple[str, str | None]] = []
     for unit, value, num, den, low, high, flag, is_hidden, reason in zip(
         units, values, numerators, denominators, lows, highs, flags, hidden, reasons, strict=True
     ):
@@ -141,7 +141,7 @@ def interval_bars(
             lines.append(f"{value_label}: {text} (visas inte)")
             lines.append(format_n(None, den, suppressed=True, threshold=threshold, reason=reason))
             missing.append((label, text, "<br>".join(lines)))
-            hidden_names.append(name)
+            hidden_names.append((name, reason))
         elif value is None:
             lines.append(f"{value_label}: {MISSING_TEXT}")
             missing.append((label, MISSING_TEXT, "<br>".join(lines)))
@@ -293,12 +293,12 @@ def funnel_plot(
     groups: dict[bool, dict[str, list[Any]]] = {
         outside: {"x": [], "y": [], "text": [], "hover": []} for outside in (False, True)
     }
-    hidden_names: list[str] = []
+    hidden_names: list[tuple[str, str | None]] = []
     for row, is_hidden in zip(data.iter_rows(named=True), hidden, strict=True):
         name = unit_name(unit_col, row[unit_col])
         value = row.get("value")
         if is_hidden or value is None:
-            hidden_names.append(name)
+            hidden_names.append((name, row.get("hidden_reason")))
             continue
         lo998, hi998 = row.get("lo998"), row.get("hi998")
         lo95, hi95 = row.get("lo95"), row.get("hi95")
@@ -379,7 +379,7 @@ def dumbbell(
     if data.is_empty() or "metric" not in data.columns:
         return empty_figure(title, font_size=font_size)
     unit_col = unit_column_of(data, unit_column)
-    keep = ["value", "numerator", "denominator", "suppressed"]
+    keep = ["value", "numerator", "denominator", "suppressed", "hidden_reason"]
     parts = []
     for metric, suffix in ((start_metric, "start"), (end_metric, "end")):
         part = data.filter(pl.col("metric") == metric)
@@ -405,7 +405,7 @@ def dumbbell(
         s: {"x": [], "y": [], "hover": []} for s in ("start", "end")
     }
     hidden_rows: list[tuple[str, str, str]] = []
-    hidden_names: list[str] = []
+    hidden_names: list[tuple[str, str | None]] = []
     for row in wide.iter_rows(named=True):
         name = unit_name(unit_col, row[unit_col])
         n = row["denominator_end"]
@@ -415,10 +415,20 @@ def dumbbell(
         start, end = row["value_start"], row["value_end"]
         if row["suppressed_start"] or row["suppressed_end"] or start is None or end is None:
             is_hidden = bool(row["suppressed_start"] or row["suppressed_end"])
-            text = suppressed_text(threshold) if is_hidden else MISSING_TEXT
+            # "dold" when either end was hidden to protect another count (it may be large).
+            reason = next(
+                (
+                    row[f"hidden_reason_{stage}"]
+                    for stage in ("start", "end")
+                    if row[f"suppressed_{stage}"]
+                    and hidden_text(row[f"hidden_reason_{stage}"]) == LINKED_TEXT
+                ),
+                None,
+            )
+            text = hidden_text(reason, threshold) if is_hidden else MISSING_TEXT
             hidden_rows.append((label, text, f"<b>{name}</b><br>{value_label}: {text}"))
             if is_hidden:
-                hidden_names.append(name)
+                hidden_names.append((name, reason))
             continue
         line_x += [start, end, None]
         line_y += [label, label, None]

@@ -14,7 +14,14 @@ import plotly.graph_objects as go
 import polars as pl
 
 from charts.palette import NEUTRAL_DARK
-from presentation.numbers import SUPPRESSION_THRESHOLD, format_count, format_share, suppressed_text
+from presentation.numbers import (
+    LINKED_TEXT,
+    SUPPRESSION_THRESHOLD,
+    format_count,
+    format_share,
+    hidden_text,
+    suppressed_text,
+)
 from presentation.selection import code_kind, value_label
 
 EMPTY_TEXT = "Inga uppgifter att visa för det här urvalet."
@@ -200,13 +207,26 @@ def suppressed_flags(frame: pl.DataFrame) -> list[bool]:
     return [bool(v) for v in column_or_none(frame, "suppressed")]
 
 
-def suppression_note(names: Iterable[str], threshold: int = SUPPRESSION_THRESHOLD) -> str:
-    """Footnote naming hidden values, so nothing hidden looks like a zero."""
-    listed = ", ".join(names)
-    return (
-        f"{suppressed_text(threshold)} = färre än {threshold} deltagare; värdet visas inte "
-        f"för att skydda enskilda. Gäller: {listed}."
-    )
+def suppression_note(
+    hidden: Iterable[tuple[str, str | None]], threshold: int = SUPPRESSION_THRESHOLD
+) -> str:
+    """Footnote naming hidden values (name, why), so nothing hidden looks like a zero: the
+    small ones under "<5", those hidden to protect another under "dold" (they may be large).
+    """
+    small = [name for name, reason in hidden if hidden_text(reason) != LINKED_TEXT]
+    linked = [name for name, reason in hidden if hidden_text(reason) == LINKED_TEXT]
+    parts = []
+    if small:
+        parts.append(
+            f"{suppressed_text(threshold)} = färre än {threshold} deltagare; värdet visas inte "
+            f"för att skydda enskilda. Gäller: {', '.join(small)}."
+        )
+    if linked:
+        parts.append(
+            f"{LINKED_TEXT} = dolt för att inget litet tal ska kunna räknas fram; värdet kan "
+            f"vara stort. Gäller: {', '.join(linked)}."
+        )
+    return " ".join(parts)
 
 
 def unit_name(column: str, value: Any) -> str:

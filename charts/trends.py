@@ -71,7 +71,7 @@ def trend_lines(
         raise ValueError("en rad per grupp och rapportmånad väntades")
 
     fig = new_figure()
-    hidden_names: list[str] = []
+    hidden_names: list[tuple[str, str | None]] = []
     groups = data.get_column(group_key).unique(maintain_order=True).to_list()
     with_interval = value_kind == "share" and "ci_low" in data.columns
     for index, group in enumerate(groups):
@@ -99,7 +99,7 @@ def trend_lines(
             lines = [f"<b>{name}</b>, {month_label(month)}"]
             reason = next(reasons)
             if is_hidden:
-                hidden_names.append(f"{name} {month_label(month)}")
+                hidden_names.append((f"{name} {month_label(month)}", reason))
                 lines.append(f"{value_label}: {hidden_text(reason, threshold)}")
             elif value is None:
                 lines.append(f"{value_label}: {MISSING_TEXT}")

@@ -278,6 +278,27 @@ def test_dumbbell_start_and_exit_markers() -> None:
     assert list(hidden.y) == ["Knivsta (n = 6)"] and list(hidden.text) == ["<5"]
 
 
+def test_dumbbell_marks_a_unit_hidden_to_protect_another_as_dold() -> None:
+    frame = pl.DataFrame(
+        {
+            "municipality": ["Sollentuna"] * 2 + ["Knivsta"] * 2 + ["Täby"] * 2,
+            "metric": ["share_active_start", "share_active_end"] * 3,
+            "value": [0.14, 0.38, None, None, None, None],
+            "numerator": [3, 8, None, None, None, None],
+            "denominator": [21, 21, None, None, None, None],
+            "suppressed": [False, False, True, True, True, False],
+            "hidden_reason": [None, None, "small", "small", "linked", None],
+        }
+    )
+    fig = dumbbell(frame)
+    hidden = next(t for t in fig.data if t.mode == "text")
+    assert list(hidden.text) == ["<5", "dold"]
+    notes = _note_texts(fig)
+    assert "<5 = färre än 5 deltagare" in notes and "Gäller: Knivsta." in notes
+    assert "dold = dolt för att inget litet tal ska kunna räknas fram" in notes
+    assert "Gäller: Täby." in notes
+
+
 # trend lines -----------------------------------------------------------------------------
 
 
