@@ -27,6 +27,7 @@ from charts.layout import (
     unit_name,
 )
 from charts.palette import NEUTRAL_DARK, NEUTRAL_LIGHT, NEUTRAL_MID, OKABE_ITO, PRIMARY
+from metrics.protection import REASON_LINKED
 from presentation.numbers import (
     LINKED_TEXT,
     MISSING_TEXT,
@@ -37,6 +38,7 @@ from presentation.numbers import (
     format_pp,
     format_share,
     format_value,
+    hidden_marker,
     hidden_text,
 )
 
@@ -415,20 +417,13 @@ def dumbbell(
         start, end = row["value_start"], row["value_end"]
         if row["suppressed_start"] or row["suppressed_end"] or start is None or end is None:
             is_hidden = bool(row["suppressed_start"] or row["suppressed_end"])
-            # "dold" when either end was hidden to protect another count (it may be large).
-            reason = next(
-                (
-                    row[f"hidden_reason_{stage}"]
-                    for stage in ("start", "end")
-                    if row[f"suppressed_{stage}"]
-                    and hidden_text(row[f"hidden_reason_{stage}"]) == LINKED_TEXT
-                ),
-                None,
-            )
-            text = hidden_text(reason, threshold) if is_hidden else MISSING_TEXT
+            reasons = [
+                row[f"hidden_reason_{s}"] for s in ("start", "end") if row[f"suppressed_{s}"]
+            ]
+            text = hidden_marker(reasons, threshold) if is_hidden else MISSING_TEXT
             hidden_rows.append((label, text, f"<b>{name}</b><br>{value_label}: {text}"))
             if is_hidden:
-                hidden_names.append((name, reason))
+                hidden_names.append((name, REASON_LINKED if text == LINKED_TEXT else None))
             continue
         line_x += [start, end, None]
         line_y += [label, label, None]

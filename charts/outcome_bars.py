@@ -15,7 +15,7 @@ from presentation.numbers import (
     SUPPRESSION_THRESHOLD,
     format_count,
     format_share,
-    hidden_text,
+    hidden_marker,
     suppressed_text,
 )
 
@@ -227,8 +227,5 @@ def outcome_bars(
 
 
 def _hidden_marker(reasons: list[str | None], counts: list[int | None], threshold: int) -> str:
-    """ "<5" when only small counts are hidden, "dold" when any hidden one may be large."""
-    hidden = [r for r, c in zip(reasons, counts, strict=True) if c is None]
-    if any(hidden_text(r) == LINKED_TEXT for r in hidden):
-        return LINKED_TEXT
-    return suppressed_text(threshold)
+    """The marker of a bar or segment: over the reasons of its hidden counts."""
+    return hidden_marker((r for r, c in zip(reasons, counts, strict=True) if c is None), threshold)

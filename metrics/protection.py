@@ -25,6 +25,7 @@ hidden count cannot be worked out; it may be large).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -409,6 +410,7 @@ def _protect_tables(
 _PRIORITY = {REASON_SMALL: 0, REASON_FILTER: 1, REASON_LINKED: 2}
 
 
+@functools.cache
 def _metric_parts() -> pl.DataFrame:
     """Per catalogue metric, each count its value rests on (the denominator among them)."""
     rows = [

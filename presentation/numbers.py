@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import decimal
 import math
+from collections.abc import Iterable
 from typing import Literal
 
 import polars as pl
@@ -119,6 +120,14 @@ def format_median(value: float | None) -> str:
     if known is None:
         return MISSING_TEXT
     return _babel(known, _pattern(1, optional=True))
+
+
+def hidden_marker(reasons: Iterable[str | None], threshold: int = SUPPRESSION_THRESHOLD) -> str:
+    """One text for several hidden values: "dold" when any of them was hidden to protect
+    another count (it may be large), else "<5"."""
+    if any(hidden_text(reason) == LINKED_TEXT for reason in reasons):
+        return LINKED_TEXT
+    return suppressed_text(threshold)
 
 
 def format_value(

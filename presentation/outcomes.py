@@ -5,13 +5,13 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.flows import activity_to_activity, income_to_outcome, step_to_step
-from metrics.protection import REASON_SMALL, SUPPRESSION_THRESHOLD
+from metrics.protection import SUPPRESSION_THRESHOLD
 from presentation.numbers import (
     LINKED_TEXT,
     count_or_hidden,
     format_count,
     format_share,
-    hidden_text,
+    hidden_marker,
 )
 
 FLOW_CHOICES = {
@@ -50,10 +50,11 @@ def complementary_aid_text(outcomes: pl.DataFrame) -> str:
     if sick["suppressed"].any():
         hidden = sick.filter(pl.col("suppressed"))
         reasons = hidden["hidden_reason"].to_list() if "hidden_reason" in hidden.columns else []
+        marker = hidden_marker(reasons)
         why = (
-            f"underlaget är för litet ({hidden_text(REASON_SMALL)})"
-            if all(r in (None, REASON_SMALL) for r in reasons)
-            else f"ett av talen är dolt för att skydda ett litet tal ({LINKED_TEXT})"
+            f"ett av talen är dolt för att skydda ett litet tal ({marker})"
+            if marker == LINKED_TEXT
+            else f"underlaget är för litet ({marker})"
         )
         return (
             "Andelen med kompletterande ekonomiskt bistånd bland dem med sjuk- eller "
