@@ -429,9 +429,8 @@ def count_tables(
     (``<column>__median``, ``<column>__n``), so its catalogue metrics can be read off it
     (:func:`metrics_from_counts`).
 
-    The row flags are computed once. The total and the medians' table are summed from them
-    directly; every other table is summed from one finer table over the fields of those
-    tables, which has far fewer rows than the cases.
+    The row flags are computed once. The medians' table is summed from them directly; every
+    other table is summed from one finer table over the fields of those tables.
     """
     groupings = [tuple(t) for t in tables]
     median_table = tuple(medians_for) if medians_for is not None else None
@@ -468,7 +467,9 @@ def count_tables(
         by = [*keys, *table]
         return source.group_by(by).agg(sums, *extra) if by else source.select(sums, *extra)
 
-    direct = {t for t in groupings if not t or t == median_table}
+    # Only the medians' table needs the case rows; every other table, the total too, is
+    # summed from one finer table, which has far fewer rows than the cases.
+    direct = {t for t in groupings if t == median_table}
     derived = [t for t in groupings if t not in direct]
     finest = tuple(sorted({f for t in derived for f in t}))
     queries: dict[tuple[str, ...], pl.LazyFrame] = {
