@@ -9,7 +9,8 @@ from metrics.protection import SUPPRESSION_THRESHOLD
 from presentation.numbers import format_n, format_share, format_value
 
 
-def _number(metric: str, value: float) -> str:
+def threshold_number(metric: str, value: float) -> str:
+    """A target or threshold in the metric's unit: ``0.3`` -> ``"30 %"``."""
     kind = CATALOGUE[metric].kind
     if kind == "share":
         # Targets are round numbers: "30 %" reads better than "30,0 %".
@@ -23,12 +24,16 @@ def target_text(goal: Goal) -> str:
         return ""
     target, yellow = goal.target, goal.yellow
     if goal.direction == "within" and isinstance(target, tuple) and isinstance(yellow, tuple):
-        green = f"{_number(goal.metric, target[0])}–{_number(goal.metric, target[1])}"
-        wide = f"{_number(goal.metric, yellow[0])}–{_number(goal.metric, yellow[1])}"
-        return f"mellan {green} (gult {wide})"
+        return f"mellan {band_text(goal.metric, target)} (gult {band_text(goal.metric, yellow)})"
     assert isinstance(target, int | float) and isinstance(yellow, int | float)
     word = "minst" if goal.direction == "higher" else "högst"
-    return f"{word} {_number(goal.metric, target)} (gult från {_number(goal.metric, yellow)})"
+    number = threshold_number
+    return f"{word} {number(goal.metric, target)} (gult från {number(goal.metric, yellow)})"
+
+
+def band_text(metric: str, band: tuple[float, float]) -> str:
+    """A band of a ``within`` goal: ``"40 %–60 %"``."""
+    return f"{threshold_number(metric, band[0])}–{threshold_number(metric, band[1])}"
 
 
 def value_text(goal: Goal, record: GoalFigures, threshold: int = SUPPRESSION_THRESHOLD) -> str:
@@ -37,7 +42,13 @@ def value_text(goal: Goal, record: GoalFigures, threshold: int = SUPPRESSION_THR
         return ""
     metric = CATALOGUE[goal.metric]
     if record.suppressed:
-        return format_n(None, record.denominator, suppressed=True, threshold=threshold)
+        return format_n(
+            None,
+            record.denominator,
+            suppressed=True,
+            threshold=threshold,
+            reason=record.hidden_reason,
+        )
     if record.value is None:
         return "ingen uppgift"
     shown = format_value(record.value, metric.kind)
