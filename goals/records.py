@@ -26,9 +26,13 @@ class GoalFigures:
 
 @dataclass(frozen=True)
 class GoalMonth(GoalFigures):
-    """One stored month of a goal's history."""
+    """One stored month of a goal's history, with the thresholds it was judged against
+    (``None`` for a goal judged by hand); a later edit of the goal does not change them."""
 
     month: str
+    direction: str | None = None
+    target: Any = None
+    yellow: Any = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ current status ("now"), never to the stored months.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -463,27 +463,41 @@ def goal_statuses(
     return records
 
 
+def _judged_against(definition: str | None) -> dict[str, Any]:
+    """The thresholds a stored month was judged against, from its stored definition."""
+    stored = json.loads(definition) if definition else {}
+    if stored.get("kind", "measured") != "measured":
+        return {"direction": None, "target": None, "yellow": None}
+    return {
+        "direction": stored.get("direction"),
+        "target": _threshold(stored.get("target")),
+        "yellow": _threshold(stored.get("yellow")),
+    }
+
+
 def goal_history(
     store: Store,
     project: str | None = None,
     *,
     suppress: int = SUPPRESSION_THRESHOLD,
     last: int | None = None,
+    months: Collection[str] | None = None,
 ) -> dict[str, list[GoalMonth]]:
     """Each goal's stored monthly statuses, oldest first (months are stored on the way).
 
-    ``last`` keeps each goal's newest months only (what a page shows), so older months
-    are not protected for nothing.
+    ``months`` keeps those report months only and ``last`` each goal's newest months (what a
+    page shows), so months not shown are not protected for nothing.
     """
     goals = {g.id: g for g in list_goals(store, project)}
     evaluator = _Evaluator(store, list(goals.values()))
     evaluator.fill_history(list(goals.values()))
-    months: dict[str, list[tuple[str, dict]]] = {g: [] for g in goals}
+    wanted = None if months is None else set(months)
+    by_goal: dict[str, list[tuple[str, dict]]] = {g: [] for g in goals}
     for (goal_id, month), row in sorted(evaluator.stored.items()):
-        if goal_id in months:
-            months[goal_id].append((month, row))
+        if goal_id in by_goal and (wanted is None or month in wanted):
+            by_goal[goal_id].append((month, row))
     history: dict[str, list[GoalMonth]] = {}
-    for goal_id, rows in months.items():
+    for goal_id, rows in by_goal.items():
         kept = rows[-last:] if last else rows
         history[goal_id] = [
             GoalMonth(
@@ -497,10 +511,22 @@ def goal_history(
                         evaluator.protection(goals[goal_id], month, suppress),
                     )
                 ),
+                **_judged_against(row.get("definition")),
             )
             for month, row in kept
         ]
     return history
+
+
+def status_months(store: Store, project: str | None = None) -> list[str]:
+    """The report months that have a stored status for some goal (of ``project``), oldest
+    first. Only what is stored: call ``goal_statuses`` or ``goal_history`` first to store
+    the months not judged yet."""
+    goal_ids = [g.id for g in list_goals(store, project)]
+    if not goal_ids:
+        return []
+    rows = GoalStore(store.engine).statuses(goal_ids)
+    return sorted({r["report_month"] for r in rows})
 
 
 def goal_changes(store: Store, goal_id: str | None = None) -> list[dict[str, Any]]:
