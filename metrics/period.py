@@ -140,6 +140,8 @@ def parse_period(text: str) -> Period:
             first, last = date.fromisoformat(match[1]), date.fromisoformat(match[2])
         except ValueError:
             raise ValueError(f"Ogiltigt datum i perioden {value!r}. Skriv {PERIOD_HELP}.") from None
+        if last < first:
+            raise ValueError(f"Perioden {value!r} slutar före den börjar. Skriv {PERIOD_HELP}.")
         return Period(first, last)
     raise ValueError(f"Okänd period {value!r}. Skriv {PERIOD_HELP}.")
 
@@ -177,6 +179,7 @@ def period_view(cases: pl.LazyFrame | pl.DataFrame, period: Period) -> pl.LazyFr
     return (
         lf.with_columns(last.alias("__period_last"))
         .filter(
+            pl.col("__period_last") >= period.first,
             (start <= pl.col("__period_last")).fill_null(False),
             (end >= period.first) | end.is_null(),
         )
@@ -197,4 +200,3 @@ def with_period_column(cases: pl.LazyFrame) -> pl.LazyFrame:
     if PERIOD_FIRST in cases.collect_schema().names():
         return cases
     return cases.with_columns(pl.lit(None, dtype=pl.Date).alias(PERIOD_FIRST))
-

@@ -9,10 +9,11 @@ from metrics.flows import outcome_breakdown
 from metrics.protection import outcome_route_sums
 from metrics.trends import changes_since_last_month
 from presentation.overview import (
-    OVERVIEW_METRICS,
     changes_text,
     ended_count,
+    key_counts,
     outcome_table,
+    overview_metrics,
     participants_sentence,
 )
 from ui.filters import current_filters
@@ -29,14 +30,12 @@ st.title("Översikt")
 st.markdown(escape_markdown(filters.describe()))
 show_filter_notice()
 
-totals = metric_frame(OVERVIEW_METRICS)
+period = filters.selection.period
+totals = metric_frame(overview_metrics(period is not None))
 st.markdown(f"#### {participants_sentence(totals)}")
 
-counts = st.columns(4)
-show_kpi(counts[0], totals, "participants")
-show_kpi(counts[1], totals, "participants_ongoing")
-show_kpi(counts[2], totals, "participants_ended")
-show_kpi(counts[3], totals, "participants_anonymous")
+for column, (metric, label) in zip(st.columns(4), key_counts(period is not None), strict=True):
+    show_kpi(column, totals, metric, label=label)
 
 st.subheader("I aktivitet vid start och vid avslut")
 activity = st.columns(3)
@@ -44,7 +43,9 @@ show_kpi(activity[0], totals, "share_active_start")
 show_kpi(activity[1], totals, "share_active_end")
 show_kpi(activity[2], totals, "activity_change_pp", label="Förändring")
 
-st.subheader("Utfall för avslutade deltagare")
+st.subheader(
+    "Utfall för avslutade deltagare" + (f" under {period.label}" if period is not None else "")
+)
 outcomes = protected_detail(outcome_breakdown, outcome_route_sums())
 ended_total = ended_count(totals)
 if outcomes.height == 0:
