@@ -39,6 +39,7 @@ from goals.records import GoalMonth, GoalStatus
 from goals.text import band_text, target_text, threshold_number, value_text
 from metrics.catalogue import CATALOGUE
 from metrics.protection import SUPPRESSION_THRESHOLD
+from presentation.numbers import MetricKind
 
 #: Shown in a cell for a month that has no stored status, and what it means.
 NO_STATUS_TEXT = "–"
@@ -211,7 +212,7 @@ class GoalTrend:
     project: str
     metric: str | None
     value_label: str | None
-    value_kind: str | None
+    value_kind: MetricKind | None
     months: tuple[TrendMonth, ...]
     points: tuple[TrendPoint, ...]
     zones: tuple[ZoneBand, ...]
