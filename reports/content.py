@@ -27,7 +27,8 @@ from charts.palette import goal_status_style
 from charts.trends import trend_lines
 from goals.model import STYLE_IDS
 from goals.records import GoalStatus
-from goals.service import get_goal, goal_statuses
+from goals.scorecard import Scorecard, build_scorecard, scorecard_months
+from goals.service import get_goal, goal_history, goal_statuses, list_goals, status_months
 from goals.text import target_text
 from ingest.schema import REPORT_MONTH_FIELD
 from metrics.catalogue import CATALOGUE, Metric
@@ -39,6 +40,7 @@ from metrics.figures import (
 )
 from metrics.flows import income_to_outcome, outcome_breakdown
 from metrics.outcomes import OUTCOMES
+from metrics.period import Period
 from metrics.protection import (
     SUPPRESSION_THRESHOLD,
     ProtectedCounts,
@@ -177,6 +179,10 @@ class ReportContent:
     definitions: tuple[Metric, ...]
     threshold: int = SUPPRESSION_THRESHOLD
     demo_notice: str = field(default=DEMO_NOTICE)
+    #: The goals month by month (stored statuses), before the goal table; None: no goals.
+    scorecard: Scorecard | None = None
+    #: The period whose months the scorecard shows; None: the newest stored months.
+    scorecard_period: Period | None = None
 
     @property
     def protection(self) -> tuple[str, ...]:
@@ -198,12 +204,32 @@ class ReportContent:
     def tables(self) -> list[Table]:
         """Every table in the pack, the chart tables included."""
         own = [self.key_number_table(), self.goal_table()]
+        if self.scorecard is not None:
+            own.append(self.scorecard_table())
         own += [t for t in (self.completeness, self.trend_table) if t is not None]
         return own + [c.table for c in self.charts()]
 
     def key_number_table(self) -> Table:
         rows = tuple((k.label, k.value, k.basis) for k in self.key_numbers)
         return Table(("Mått", "Värde", "Underlag"), rows, ("Värde", "Underlag"))
+
+    @property
+    def scorecard_value_column(self) -> str:
+        return f"Värde {self.month}"
+
+    @property
+    def scorecard_span(self) -> str:
+        """Which months the scorecard shows, in words."""
+        if self.scorecard_period is not None:
+            return f"rapportmånaderna under {self.scorecard_period.label}"
+        months = len(self.scorecard.months) if self.scorecard is not None else 0
+        return f"de senaste {months} rapportmånaderna med sparad status till och med {self.month}"
+
+    def scorecard_table(self) -> Table:
+        """The scorecard as text cells: symbol and word per month, "–" for none stored."""
+        assert self.scorecard is not None
+        frame = self.scorecard.table(self.scorecard_value_column).drop("Insats")
+        return Table.from_frame(frame, [self.scorecard_value_column])
 
     def goal_table(self) -> Table:
         rows = tuple(
@@ -341,6 +367,25 @@ def _goal_line(store: Store, record: GoalStatus, threshold: int) -> GoalLine:
         metric=metric.id if metric else None,
         record=record,
     )
+
+
+def _scorecard(
+    store: Store,
+    project: str,
+    month: str,
+    records: Sequence[GoalStatus],
+    period: Period | None,
+    threshold: int,
+) -> Scorecard | None:
+    """The project's goals month by month, as stored: the period's months, or the newest
+    stored ones up to the pack's month; the last column is each goal's value that month."""
+    if not records:
+        return None
+    stored = [m for m in status_months(store, project) if m <= month]
+    months = scorecard_months(stored, None if period is None else period.months())
+    history = goal_history(store, project, suppress=threshold, months=months)
+    goals = list_goals(store, project)
+    return build_scorecard(goals, {r.id: r for r in records}, history, months, threshold=threshold)
 
 
 def _outcomes(
@@ -573,10 +618,13 @@ def build_report(
     *,
     made: dt.date | None = None,
     threshold: int = SUPPRESSION_THRESHOLD,
+    period: Period | None = None,
 ) -> ReportContent:
     """Gather the meeting pack for ``project`` as of ``month`` (default: its newest month).
 
-    Raises ``ReportUnavailable`` when the project has no snapshot up to the month.
+    The goals' scorecard shows the months of ``period``, or else the newest stored months
+    up to ``month``. Raises ``ReportUnavailable`` when the project has no snapshot up to the
+    month.
     """
     snapshots = store.load_snapshots(project=project)
     if snapshots.height == 0:
@@ -602,6 +650,7 @@ def build_report(
     totals = metric_figures(snapshots, selection, OVERVIEW_METRICS, threshold=threshold)
     records = goal_statuses(store, project, month, suppress=threshold)
     goals = tuple(_goal_line(store, r, threshold) for r in records)
+    scorecard = _scorecard(store, project, month, records, period, threshold)
     all_trends = metric_figures(
         snapshots,
         selection,
@@ -649,6 +698,8 @@ def build_report(
         completeness=filled,
         definitions=_definitions(shown),
         threshold=threshold,
+        scorecard=scorecard,
+        scorecard_period=period,
     )
 
 

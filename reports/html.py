@@ -7,6 +7,7 @@ the data (project and municipality names) is escaped by Jinja's autoescape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from itertools import groupby
 from pathlib import Path
@@ -40,6 +41,16 @@ _environment = Environment(
 _environment.filters["nbsp"] = lambda text: (
     str(text).replace(" %", "\u00a0%").replace(" av ", "\u00a0av\u00a0")
 )
+
+
+def _whole_parts(text: object) -> Markup:
+    """A value in a narrow column, breakable only before its basis or a date:
+    "87,6 %" and "(204 av 233)" each stay whole, and a date is not broken at its hyphens."""
+    parts = re.split(r" (?=\(|\d{4}-\d{2}-\d{2})", str(text))
+    return Markup(" ").join(Markup('<span class="nowrap">{}</span>').format(p) for p in parts)
+
+
+_environment.filters["whole_parts"] = _whole_parts
 
 
 def _goal_counts(content: ReportContent) -> list[dict[str, Any]]:

@@ -14,8 +14,10 @@ from pypdf import PdfReader
 
 from access.roles import system_user
 from demo.load import load_demo_set
-from goals.service import goal_statuses
+from goals.model import Goal
+from goals.service import create_goal, edit_goal, goal_history, goal_statuses, status_months
 from metrics.catalogue import CATALOGUE, compute_metrics
+from metrics.period import Period
 from metrics.selection import snapshot_as_of
 from metrics.suppression import suppress_small_counts
 from reports.content import (
@@ -274,3 +276,81 @@ def test_the_threshold_given_is_the_one_every_table_shows(small_store: Store) ->
     assert any("<10" in cell for cell in cells)
     assert not any("<5" in cell for cell in cells)
     assert small_counts(content.tables(), threshold=10) == []
+
+
+# -- the goals month by month ---------------------------------------------------------------
+
+
+def test_scorecard_is_the_stored_months_up_to_the_packs_month(demo_store: Store) -> None:
+    content = build_report(demo_store, PROJECT, "2019-06")
+    card = shown(content.scorecard)
+    stored = status_months(demo_store, PROJECT)
+    assert list(card.months) == [m for m in stored if m <= "2019-06"][-12:]
+    assert card.months[-1] == "2019-06" and len(card.months) == 12
+    history = goal_history(demo_store, PROJECT, months=card.months)
+    for row in card.rows:
+        assert [c.status for c in row.cells] == [m.status for m in history[row.goal_id]]
+    assert [r.goal_id for r in card.rows] == [g.id for g in content.goals]
+    table = content.scorecard_table()
+    assert table.columns[-1] == "Värde 2019-06"
+    assert {cell for row in table.rows for cell in row[2:-1]} <= {
+        "✔ Uppfyllt",
+        "◐ Delvis uppfyllt",
+        "✖ Ej uppfyllt",
+        "○ Ej bedömt",
+        "— Utgått",
+        "–",
+    }
+
+
+def test_scorecard_takes_the_months_of_a_period(demo_store: Store) -> None:
+    content = build_report(demo_store, PROJECT, period=Period.quarter(2019, 1))
+    assert shown(content.scorecard).months == ("2019-01", "2019-02", "2019-03")
+    assert "kvartal 1 2019" in content.scorecard_span
+
+
+def test_scorecard_keeps_a_stored_month_after_the_goal_is_changed(small_store: Store) -> None:
+    goal = Goal(
+        id="aktivitet",
+        project="Liten",
+        title="Minst 40 % i aktivitet vid avslut",
+        period="Huvudmål",
+        metric="share_active_end",
+        direction="higher",
+        target=0.4,
+        yellow=0.35,
+    )
+    create_goal(small_store, goal, system_user("anna"))
+    before = shown(build_report(small_store, "Liten").scorecard).row("aktivitet").cells
+    assert [c.status for c in before] == ["red"]
+    # Judged again by the lower target March would be green; the pack shows what was stored.
+    edit_goal(small_store, dataclasses.replace(goal, target=0.2, yellow=0.1), system_user("b"))
+    assert goal_statuses(small_store, "Liten")[0].status == "green"
+    content = build_report(small_store, "Liten")
+    assert [c.status for c in shown(content.scorecard).row("aktivitet").cells] == ["red"]
+    assert content.scorecard_table().rows[0][2] == "✖ Ej uppfyllt"
+
+
+@pytest.mark.slow
+def test_the_pdf_shows_the_goals_month_by_month(demo_store: Store) -> None:
+    from reports.pdf import render_pdf
+
+    content = build_report(demo_store, PROJECT)
+    card = shown(content.scorecard)
+    reader = PdfReader(io.BytesIO(render_pdf(content)))
+    (page,) = [p for p in reader.pages if "Månad för månad" in p.extract_text()]
+    # A year of months is printed across the page.
+    assert page.mediabox.width > page.mediabox.height
+    text = page.extract_text()
+    flat = " ".join(text.split())
+    for month in card.months:
+        assert month in flat
+    assert content.scorecard_value_column in flat
+    for row in card.rows:
+        assert " ".join(row.title.split()) in flat, row.title
+        assert row.value_now in flat, row.value_now
+    # Every cell's symbol and word is printed (the legend above the table names each once).
+    cells = [cell for row in card.rows for cell in row.cells]
+    for status, symbol in (("green", "✔"), ("yellow", "◐"), ("red", "✖"), ("grey", "○")):
+        assert text.count(symbol) - 1 == sum(c.status == status for c in cells), symbol
+    assert flat.count("Utgått") - 1 == sum(c.status == "removed" for c in cells)
