@@ -119,7 +119,7 @@ def goal_page(store: Store, period: Period | None) -> GoalPage:
     goals_version = tuple(
         (r["id"], str(r["updated_at"])) for r in GoalStore(store.engine).goal_rows()
     )
-    version = (store.url, data_version(store), goals_version)
+    version = (store.where, data_version(store), goals_version)
     return _cached(store, version, None if period is None else tuple(period.months()))
 
 
