@@ -161,6 +161,8 @@ def test_a_period_chosen_in_the_sidebar_shows_the_periods_own_counts(app, demo_d
         )
         assert shown[CATALOGUE[row["metric"]].label] == text
     assert "Deltagare" not in shown  # the snapshot's count is not mixed in
+    headers = [h.value for h in at.subheader]
+    assert "Underlag till årsrapport och Uppföljning Finsam, första halvåret 2019" in headers
 
 
 def test_a_date_range_period_comes_from_a_copied_link(app):

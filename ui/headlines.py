@@ -8,13 +8,15 @@ from charts.comparison import interval_bars
 from charts.headlines import period_bars
 from goals.changes import colour_changes, colour_changes_sentence
 from goals.service import goal_history, list_goals
+from metrics.annual import annual_figures
 from metrics.catalogue import CATALOGUE
 from metrics.headlines import against_last_year, largest_differences
+from presentation.annual import ANNUAL_TITLE, annual_table
 from presentation.comparison import comparison_table
 from presentation.headlines import difference_sentences, period_sentence, period_table
 from store import Store
 from ui.goals import badge_html
-from ui.layout import chart_font_size, show_chart
+from ui.layout import chart_font_size, show_chart, show_table
 from ui.selection import cached_figures, comparison_frame
 from ui.text import escape_markdown
 
@@ -68,3 +70,19 @@ def show_largest_differences(meeting_mode: bool) -> None:
         alt=f"Stapeldiagram: {metric.label.lower()} per kommun med 95 %-intervall.",
         key="largest_difference",
     )
+
+
+def show_annual_table(period_label: str) -> None:
+    """The annual-report table of the chosen period, with its CSV and XLSX downloads."""
+    figures = cached_figures(annual_figures)
+    table = annual_table(figures)
+    st.subheader(f"{ANNUAL_TITLE}, {period_label}")
+    st.caption(
+        "Per insats: deltagare under perioden, nya och avslutade, efter kön. Små tal visas "
+        "som ”<5”, och ”dold” är ett tal som döljs för att ett litet tal inte ska kunna "
+        "räknas fram."
+    )
+    if table.height == 0:
+        st.info("Inga deltagare under perioden i de inlästa exporterna.", icon=":material/info:")
+        return
+    show_table(table, ANNUAL_TITLE, key="annual")

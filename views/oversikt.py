@@ -18,7 +18,12 @@ from presentation.overview import (
 )
 from ui.filters import current_filters
 from ui.goals import show_summary
-from ui.headlines import show_goal_changes, show_largest_differences, show_period_change
+from ui.headlines import (
+    show_annual_table,
+    show_goal_changes,
+    show_largest_differences,
+    show_period_change,
+)
 from ui.kpi import show_kpi
 from ui.layout import chart_font_size, empty_state, show_chart
 from ui.report import meeting_pack_section
@@ -68,6 +73,9 @@ else:
         alt="Stapeldiagram: antal och andel avslutade deltagare per utfall.",
         key="outcomes",
     )
+
+if period is not None:
+    show_annual_table(period.label)
 
 st.subheader("Målen")
 show_summary(get_store())
