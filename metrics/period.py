@@ -137,7 +137,10 @@ def period_explanation() -> tuple[str, ...]:
         "rapportmånad), eftersom den har de mest kompletta uppgifterna; en export kan inte "
         "berätta om tiden efter sin rapportmånad, så en period som inte är slut räknas till "
         "och med den.",
-        "Periodens siffror skyddas för små tal precis som alla andra.",
+        "Periodens siffror skyddas för små tal precis som alla andra. Två perioder som "
+        "skiljer sig lite (till exempel två egna datumintervall med en dags skillnad) kan "
+        "däremot jämföras som två filtrerade urval: skillnaden mellan dem skyddas inte. "
+        "Mötespaketet använder därför bara hela månader, kvartal, halvår och år.",
     )
 
 
