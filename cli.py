@@ -357,9 +357,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(commands)
     add_mapping_commands(commands)
+    from commands.annual import add_annual_commands
     from commands.demo import add_demo_commands
 
     add_demo_commands(commands)
+    add_annual_commands(commands)
     return parser
 
 

@@ -161,6 +161,8 @@ def test_a_period_chosen_in_the_sidebar_shows_the_periods_own_counts(app, demo_d
         )
         assert shown[CATALOGUE[row["metric"]].label] == text
     assert "Deltagare" not in shown  # the snapshot's count is not mixed in
+    headers = [h.value for h in at.subheader]
+    assert "Underlag till årsrapport och Uppföljning Finsam, första halvåret 2019" in headers
 
 
 def test_a_date_range_period_comes_from_a_copied_link(app):
@@ -178,3 +180,19 @@ def test_every_page_renders_for_a_period(app, page):
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def test_the_overview_leads_with_what_changed(app, demo_database):
+    from metrics.headlines import against_last_year
+    from presentation.headlines import period_sentence
+
+    at = app.run()
+    assert not at.exception
+    headers = [h.value for h in at.subheader]
+    assert headers[0] == "Det här har hänt"
+    texts = [m.value for m in at.markdown]
+    expected = against_last_year(Store(demo_database).load_snapshots(), Selection())
+    assert expected is not None
+    assert any(period_sentence(expected).split(",")[0] in t for t in texts)
+    assert any("bytt färg sedan förra månaden" in t for t in texts)
+    assert any("95 %-gränserna" in t for t in texts)

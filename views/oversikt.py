@@ -18,6 +18,12 @@ from presentation.overview import (
 )
 from ui.filters import current_filters
 from ui.goals import show_summary
+from ui.headlines import (
+    show_annual_table,
+    show_goal_changes,
+    show_largest_differences,
+    show_period_change,
+)
 from ui.kpi import show_kpi
 from ui.layout import chart_font_size, empty_state, show_chart
 from ui.report import meeting_pack_section
@@ -29,8 +35,17 @@ filters = current_filters()
 st.title("Översikt")
 st.markdown(escape_markdown(filters.describe()))
 show_filter_notice()
-
 period = filters.selection.period
+
+st.subheader("Det här har hänt")
+show_goal_changes(get_store())
+show_period_change(filters.meeting_mode)
+show_largest_differences(filters.meeting_mode)
+if period is None:
+    changes = cached(changes_since_last_month, over_months=True)
+    st.markdown(f"**Sedan förra månaden:** {changes_text(changes)}")
+
+st.subheader("Läget" + (f" under {period.label}" if period is not None else ""))
 totals = metric_frame(overview_metrics(period is not None))
 st.markdown(f"#### {participants_sentence(totals)}")
 
@@ -59,11 +74,10 @@ else:
         key="outcomes",
     )
 
+if period is not None:
+    show_annual_table(period.label)
+
 st.subheader("Målen")
 show_summary(get_store())
-
-st.subheader("Sedan förra månaden")
-changes = cached(changes_since_last_month, over_months=True)
-st.write(changes_text(changes))
 
 meeting_pack_section(get_store(), filters)
