@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from access.roles import system_user
 from tests import browser as harness
@@ -91,6 +91,85 @@ def test_tab_reaches_sidebar_filters_and_page_links(app: harness.RunningApp, pag
     assert any(stop.in_sidebar_filters and stop.visible for stop in stops), (
         f"Tab nådde inget synligt filter i sidopanelen:\n  {trail}"
     )
+
+
+NARROW: ViewportSize = {"width": 420, "height": 900}
+
+
+def _goals_page(app: harness.RunningApp, page: Page, query: str = "") -> None:
+    harness.open_app_page(page, app.base_url + "/")
+    goals = next(p for p in harness.discover_pages(page) if p.label == "Mål")
+    harness.open_app_page(page, harness.with_query(goals.url, query))
+
+
+def _scorecard_geometry(page: Page) -> dict:
+    """How the scorecard sits: its scroll region, and the narrowest month cell."""
+    return page.evaluate(
+        """() => {
+            const region = document.querySelector('.lb-scorecard');
+            const cells = [...region.querySelectorAll('td.cell')];
+            const header = [...region.querySelectorAll('thead th')].at(-1).getBoundingClientRect();
+            const box = region.getBoundingClientRect();
+            return {
+                scrollWidth: region.scrollWidth,
+                clientWidth: region.clientWidth,
+                narrowestCell: Math.min(...cells.map(c => c.getBoundingClientRect().width)),
+                valueNowInView: header.left >= box.left && header.right <= box.right + 1,
+            };
+        }"""
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_goals_scorecard_and_a_trend_pass_axe_and_work_by_keyboard(
+    app: harness.RunningApp, page: Page
+) -> None:
+    _goals_page(app, page)
+    headers = page.locator(".lb-scorecard thead th").all_inner_texts()
+    assert headers[0] == "Mål" and headers[-1] == "Värde nu"
+    assert len(headers) == 14, headers  # twelve months between
+    assert page.locator('.lb-scorecard tbody th[scope="row"]').count() >= 10
+    assert page.locator(".lb-scorecard caption").count() == 1
+    geometry = _scorecard_geometry(page)
+    assert geometry["valueNowInView"], geometry  # it opens on the newest months
+    problems = page_problems(page)
+    assert not problems, "\n  ".join(problems)
+
+    # The table scrolls by keyboard once focused, and the trend opens from the list.
+    region = page.locator(".lb-scorecard")
+    region.focus()
+    before = page.evaluate("() => document.querySelector('.lb-scorecard').scrollLeft")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.querySelector('.lb-scorecard').scrollLeft") != before
+    page.get_by_role("combobox", name="Öppna ett måls trend").focus()
+    page.keyboard.type("30 % av deltagarna")
+    page.wait_for_timeout(1000)
+    page.keyboard.press("Enter")
+    harness.wait_for_app_idle(page)
+    assert page.get_by_role("heading", name="Trend: 30 % av deltagarna").count() == 1
+    assert harness.chart_trace_counts(page) == [2]  # the line and the removal
+    shot = harness.save_screenshot(page, "mal_trend")
+    problems = page_problems(page)
+    assert not problems, f"bild: {shot}\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_goals_scorecard_scrolls_rather_than_squashes_in_meeting_mode_on_a_phone(
+    app: harness.RunningApp, page: Page
+) -> None:
+    page.set_viewport_size(NARROW)
+    _goals_page(app, page, harness.MEETING_QUERY)
+    geometry = _scorecard_geometry(page)
+    assert geometry["scrollWidth"] > geometry["clientWidth"], geometry
+    # A month keeps room for its symbol and word at meeting mode's size.
+    assert geometry["narrowestCell"] >= 60, geometry
+    assert geometry["valueNowInView"], geometry
+    shot = harness.save_screenshot(page, "mal_mobil_moteslage")
+    problems = page_problems(page)
+    assert not problems, f"bild: {shot}\n  " + "\n  ".join(problems)
 
 
 # The allow-list and page names are plain logic: checked without a browser.
