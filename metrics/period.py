@@ -197,4 +197,3 @@ def with_period_column(cases: pl.LazyFrame) -> pl.LazyFrame:
     if PERIOD_FIRST in cases.collect_schema().names():
         return cases
     return cases.with_columns(pl.lit(None, dtype=pl.Date).alias(PERIOD_FIRST))
-
