@@ -96,6 +96,21 @@ def test_without_budgets_the_page_says_how_to_record_one(database: str) -> None:
     assert not at.metric
 
 
+def test_budget_changes_are_on_the_logg_page(database: str) -> None:
+    store = Store(database)
+    save_budget(store, Budget("SAMRE", 2019, 600_000), ADMIN)
+    save_budget(store, Budget("SAMRE", 2019, 600_000, 550_000), ADMIN)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("views/logg.py").run()
+    assert not at.exception
+    log = at.dataframe[0].value
+    budget = log[log["Gäller"] == "budget SAMRE 2019"]
+    assert budget["Åtgärd"].tolist() == ["Ändrad budget eller utfall", "Ny budgetpost"]
+    assert budget["Vem"].tolist() == ["anna", "anna"]
+    assert '["outcome_sek", null, "550000"]' in budget.iloc[0]["Detaljer"]
+    assert '"year": 2019' in budget.iloc[0]["Detaljer"]
+
+
 # -- the admin form on the Mål page ----------------------------------------------------
 
 
