@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
@@ -67,6 +67,9 @@ from presentation.overview import (
 from presentation.quality import TOTAL_METRICS, protect_quality_counts
 from presentation.trends import trend_table
 from store import Store
+
+if TYPE_CHECKING:
+    from reports.costs import CostSection
 
 #: The municipality comparison and the dumbbell look at activity, as the Kommuner page does.
 COMPARISON_METRIC = "share_active_end"
@@ -177,6 +180,7 @@ class ReportContent:
     definitions: tuple[Metric, ...]
     threshold: int = SUPPRESSION_THRESHOLD
     demo_notice: str = field(default=DEMO_NOTICE)
+    costs: CostSection | None = None
 
     @property
     def protection(self) -> tuple[str, ...]:
@@ -199,6 +203,8 @@ class ReportContent:
         """Every table in the pack, the chart tables included."""
         own = [self.key_number_table(), self.goal_table()]
         own += [t for t in (self.completeness, self.trend_table) if t is not None]
+        if self.costs is not None and self.costs.table is not None:
+            own.append(self.costs.table)
         return own + [c.table for c in self.charts()]
 
     def key_number_table(self) -> Table:
@@ -626,6 +632,9 @@ def build_report(
     if comparison is not None or activity is not None:
         shown += ["share_active_start", COMPARISON_METRIC]
 
+    from reports.costs import cost_section
+
+    costs = cost_section(store, project, month, threshold=threshold)
     is_demo = store.has_demo_data()
     made = made or dt.datetime.now(TIMEZONE).date()
     return ReportContent(
@@ -649,6 +658,7 @@ def build_report(
         completeness=filled,
         definitions=_definitions(shown),
         threshold=threshold,
+        costs=costs,
     )
 
 
