@@ -27,6 +27,7 @@ from typing import Any, Literal
 import polars as pl
 
 from ingest.schema import REPORT_MONTH_FIELD
+from metrics.catalogue import CATALOGUE, Metric
 from metrics.period import Period, period_view
 from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
 from metrics.selection import latest_snapshot
@@ -142,6 +143,19 @@ COST_SCHEMA: dict[str, pl.DataType] = {
 
 def is_cost_metric(metric_id: str | None) -> bool:
     return metric_id in COST_METRICS
+
+
+def any_metric(metric_id: str) -> Metric | CostMetric:
+    """The definition of any metric a goal, page or command can name: a catalogue metric
+    or a cost metric (``KeyError`` for neither)."""
+    found = CATALOGUE.get(metric_id) or COST_METRICS.get(metric_id)
+    if found is None:
+        raise KeyError(metric_id)
+    return found
+
+
+def is_known_metric(metric_id: str | None) -> bool:
+    return metric_id in CATALOGUE or metric_id in COST_METRICS
 
 
 def budget_frame(rows: Iterable[Mapping[str, Any]] | pl.DataFrame) -> pl.DataFrame:

@@ -8,6 +8,7 @@ without reading a PDF.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -31,6 +32,7 @@ from goals.service import get_goal, goal_statuses
 from goals.text import target_text
 from ingest.schema import REPORT_MONTH_FIELD
 from metrics.catalogue import CATALOGUE, Metric
+from metrics.costs import COST_METRICS
 from metrics.figures import (
     comparison_figures,
     detail_figures,
@@ -303,7 +305,7 @@ def _key_numbers(totals: pl.DataFrame, threshold: int) -> tuple[KeyNumber, ...]:
 def _goal_line(store: Store, record: GoalStatus, threshold: int) -> GoalLine:
     style = goal_status_style(STYLE_IDS[record.status])
     goal = get_goal(store, record.id)
-    metric = CATALOGUE.get(record.metric or "")
+    metric = CATALOGUE.get(record.metric or "") or COST_METRICS.get(record.metric or "")
     suppressed = record.suppressed
     denominator = record.denominator
     if metric is None:
@@ -635,6 +637,9 @@ def build_report(
     from reports.costs import cost_section
 
     costs = cost_section(store, project, month, threshold=threshold)
+    if any(g.metric in COST_METRICS for g in goals) and not costs.definitions:
+        # A goal on a cost is defined in the appendix even when the year has no entry.
+        costs = dataclasses.replace(costs, definitions=tuple(COST_METRICS.values()))
     is_demo = store.has_demo_data()
     made = made or dt.datetime.now(TIMEZONE).date()
     return ReportContent(
