@@ -21,6 +21,8 @@ NO_OUTCOME = "Inget utfall registrerat"
 NO_BUDGET = "Ingen budget registrerad"
 NO_DATA_TEXT = "ingen inläst export för året"
 
+#: What the cost is, in one word (a tile).
+SOURCE_WORDS: dict[str, str] = {SOURCE_OUTCOME: "Utfall", SOURCE_BUDGET: "Budget"}
 #: What the cost is, in a table cell.
 SOURCE_TEXT: dict[str, str] = {
     SOURCE_OUTCOME: "Utfall",

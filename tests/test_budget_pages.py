@@ -68,19 +68,23 @@ def test_the_page_shows_each_cost_with_its_n_and_hides_a_small_one(database: str
         metrics.setdefault(m.label, []).append(m.value)
     # SAMRE first (Nystart has no data and shows no costs): 500 000 kr over 20 and 8.
     assert metrics["Kostnad per deltagare"] == ["25 000 kr"]
-    assert metrics["Kostnad per avslutad deltagare"] == ["62 500 kr"]
+    assert metrics["Kostnad per avslutad"] == ["62 500 kr"]
     assert metrics["Kostnad per självförsörjande"] == ["<5"]  # 2 self-sufficient
-    assert metrics["Kostnaden räknas på"] == ["Budget (inget utfall ännu)", "Utfall"]
-    assert metrics["Utfall"] == ["Inget utfall registrerat", "500 000 kr"]
+    assert metrics["Kostnaden räknas på"] == ["Budget", "Utfall"]
+    assert metrics["Utfall"] == ["–", "500 000 kr"]
     text = _text(at)
     assert "per deltagare (n = 20)" in text and "per avslutad (n = 8)" in text
     assert "per självförsörjande (n = <5)" in text
     assert SELF_SUFFICIENT_NOTE in text
     assert "250 000" not in text  # the hidden cost appears nowhere
+    assert any("En kostnad döljs när antalet" in c.value for c in at.caption)
     assert any("ingen inläst export för Nystart" in w.value for w in at.warning)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    bars = {trace["name"]: trace["x"] for trace in spec["data"]}
-    assert bars["Budget"] == [600_000, 100_000] and bars["Utfall"] == [500_000, None]
+    bars = {trace["name"]: (trace["x"], trace["customdata"]) for trace in spec["data"]}
+    # Drawn in millions, with the kronor for the hover; insatser in reverse order (the
+    # first one alphabetically is drawn on top).
+    assert bars["Budget"] == ([0.6, 0.1], [600_000, 100_000])
+    assert bars["Utfall"] == ([0.5, None], [500_000, None])
     table = at.dataframe[-1].value
     samre = table[table["Insats"] == "SAMRE"].iloc[0]
     assert samre["Kostnad per deltagare"] == "25 000 kr (n = 20)"

@@ -26,8 +26,7 @@ from charts.costs import budget_outcome_bars
 from metrics.costs import COST_METRICS, SELF_SUFFICIENT_NOTE
 from metrics.protection import SUPPRESSION_THRESHOLD
 from presentation.costs import (
-    NO_BUDGET,
-    NO_OUTCOME,
+    SOURCE_WORDS,
     ProjectCosts,
     amount_text,
     basis_text,
@@ -49,6 +48,12 @@ NEW_ENTRY = "__new__"
 #: How many of the newest budget changes the admin panel lists.
 CHANGES_SHOWN = 20
 
+HIDDEN_TEXT = (
+    f"”<{SUPPRESSION_THRESHOLD}” betyder färre än {SUPPRESSION_THRESHOLD} deltagare; ”dold” "
+    "betyder att antalet döljs för att ett litet "
+    "tal inte ska kunna räknas fram. En kostnad döljs när antalet den delas med döljs: annars "
+    "kan vem som helst räkna fram antalet ur beloppet."
+)
 HOW_TO_RECORD = (
     "En administratör lägger in budget och utfall per insats och år på sidan **Mål**, under "
     "*Administrera budget och utfall*, eller läser in en fil med "
@@ -83,9 +88,11 @@ def show_project(item: ProjectCosts) -> None:
     with st.container(border=True):
         st.markdown(f"#### {escape_markdown(item.project)}, {item.year}")
         amounts = st.columns(3)
-        amounts[0].metric("Budget", amount_text(item.budget_sek, NO_BUDGET))
-        amounts[1].metric("Utfall", amount_text(item.outcome_sek, NO_OUTCOME))
-        amounts[2].metric("Kostnaden räknas på", item.source_text)
+        # Short values in the tiles (a long one is cut off); the sentence under them says
+        # what a dash means.
+        amounts[0].metric("Budget", amount_text(item.budget_sek, "–"))
+        amounts[1].metric("Utfall", amount_text(item.outcome_sek, "–"))
+        amounts[2].metric("Kostnaden räknas på", SOURCE_WORDS.get(item.cost_source or "", "–"))
         st.markdown(source_sentence(item.cost_source))
         note = item.basis_note()
         if note and not item.has_data:
@@ -99,7 +106,8 @@ def show_project(item: ProjectCosts) -> None:
             row = item.row(metric.id)
             if row is None:
                 continue
-            tile.metric(metric.label, cost_text(row), help=metric.definition)
+            # "Kostnad per avslutad": the catalogue's longer label is cut off in meeting mode.
+            tile.metric(f"Kostnad {metric.per}", cost_text(row), help=metric.definition)
             tile.markdown(escape_markdown(basis_text(row)))
 
 
@@ -108,10 +116,14 @@ def show_costs(items: list[ProjectCosts], year: int, font_size: int) -> None:
     st.markdown(f"**Obs:** {SELF_SUFFICIENT_NOTE}")
     for item in items:
         show_project(item)
+    if any(row.get("suppressed") for item in items for row in item.rows):
+        st.caption(HIDDEN_TEXT)
     st.subheader(f"Budget och utfall {year}")
     chart_frame = budget_outcome_frame(items)
     show_chart(
-        budget_outcome_bars(chart_frame, title=f"Budget och utfall {year}", font_size=font_size),
+        budget_outcome_bars(
+            chart_frame, title="Per insats, i miljoner kronor", font_size=font_size
+        ),
         budget_outcome_table(chart_frame),
         f"Budget och utfall {year}",
         alt=f"Liggande staplar: budget och utfall per insats {year}, i kronor.",

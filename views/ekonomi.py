@@ -29,7 +29,7 @@ if not years:
     )
     st.stop()
 
-year = st.selectbox("År", years, key="economy_year")
+year = st.selectbox("År", years, key="economy_year", placeholder="Välj ett år")
 items = year_costs(store, year)
 chosen = filters.selection.chosen("project")
 if chosen is not None:
