@@ -17,6 +17,7 @@ from commandline import (
     EXIT_USAGE,
     SwedishArgumentParser,
     open_store,
+    period,
     report_month,
     run_command,
 )
@@ -142,7 +143,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     from access.roles import AccessDenied, require_suppression
     from commands.access import cli_actor, refused, require_reader
     from ingest.schema import BREAKDOWN_FIELDS
-    from metrics.catalogue import CATALOGUE
+    from metrics.catalogue import CATALOGUE, catalogue_ids
     from metrics.figures import metric_figures
     from metrics.kpis import kpi_csv, kpi_records
     from metrics.protection import SUPPRESSION_THRESHOLD
@@ -180,6 +181,22 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             print(f"Okänd uppdelning '{name}'. Välj bland: {allowed}.", file=sys.stderr)
             return EXIT_USAGE
         by.append(field)
+    metrics = list(dict.fromkeys(args.metric)) if args.metric else None
+    unknown = [m for m in metrics or [] if m not in CATALOGUE]
+    if unknown:
+        print(
+            f"Okänt mått: {', '.join(unknown)}. Se `kpis --list` för måttkatalogen.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    needs_period = [m for m in metrics or [] if CATALOGUE[m].period]
+    if needs_period and args.period is None:
+        print(
+            f"Måttet {', '.join(needs_period)} gäller en period: ange --period, t.ex. "
+            "--period 2019.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         require_suppression(cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "kpis")
     except AccessDenied as exc:
@@ -187,7 +204,9 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     # With --project the other projects are left out: the whole förbund is loaded, so the
     # figures are protected against the difference too (the reference is every project).
     snapshots = store.load_snapshots()
-    selection = Selection.of(args.month, project=[args.project] if args.project else None)
+    selection = Selection.of(
+        args.month, period=args.period, project=[args.project] if args.project else None
+    )
     if apply_filters(snapshots, selection).select(pl.len()).collect().item() == 0:
         print(
             "Det finns inga inlästa exporter" + (f" för {args.project}." if args.project else "."),
@@ -195,7 +214,12 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         )
         return EXIT_REFUSED
     frame = metric_figures(
-        snapshots, selection, by=by, over_months="report_month" in by, threshold=args.suppress
+        snapshots,
+        selection,
+        metrics or list(catalogue_ids(args.period is not None)),
+        by=by,
+        over_months="report_month" in by,
+        threshold=args.suppress,
     )
     if args.metric:
         frame = frame.filter(pl.col("metric").is_in(args.metric))
@@ -207,10 +231,12 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             f"{args.suppress} deltagare. Be om en uppdelning i taget.",
             file=sys.stderr,
         )
+    period_code = args.period.code if args.period is not None else None
     if args.format == "csv":
-        sys.stdout.write(kpi_csv(frame, by))
+        sys.stdout.write(kpi_csv(frame, by, period=period_code))
     else:
-        print(json.dumps(kpi_records(frame, by), ensure_ascii=False, indent=2))
+        records = kpi_records(frame, by, period=period_code)
+        print(json.dumps(records, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -311,6 +337,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kpis.add_argument("--month", type=report_month, help="läget vid denna rapportmånad (ÅÅÅÅ-MM)")
     kpis.add_argument(
+        "--period",
+        type=period,
+        help="siffror för en period: 2019, 2019H1, 2019Q3 eller 2019-02-01..2019-05-31",
+    )
+    kpis.add_argument("--metric", nargs="+", metavar="MÅTT", help="bara dessa mått (id)")
+    kpis.add_argument(
         "--suppress",
         type=int,
         default=SUPPRESSION_THRESHOLD,
@@ -347,9 +379,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(commands)
     add_mapping_commands(commands)
+    from commands.annual import add_annual_commands
     from commands.demo import add_demo_commands
 
     add_demo_commands(commands)
+    add_annual_commands(commands)
     return parser
 
 

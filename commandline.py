@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from metrics.period import Period
     from store import Store
 
 EXIT_OK = 0
@@ -32,6 +33,16 @@ def report_month(value: str) -> str:
     if not MONTH_PATTERN.match(value):
         raise argparse.ArgumentTypeError(f"ogiltig månad '{value}', ange ÅÅÅÅ-MM")
     return value
+
+
+def period(value: str) -> Period:
+    """argparse type for `--period`: 2019, 2019H1, 2019Q3 or 2019-02-01..2019-05-31."""
+    from metrics.period import parse_period
+
+    try:
+        return parse_period(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def open_store() -> Store:

@@ -21,6 +21,7 @@ from metrics.outcomes import (
     outcome_conditions,
     work_or_studies_condition,
 )
+from metrics.period import PERIOD_FIRST, with_period_column
 
 MetricKind = Literal["count", "share", "median", "difference"]
 
@@ -50,6 +51,8 @@ class Metric:
     share: tuple[str, str] | None = None
     median: str | None = None
     difference: tuple[str, str, str] | None = None
+    #: A figure of a period (:mod:`metrics.period`): computed over a period view only.
+    period: bool = False
 
     def __post_init__(self) -> None:
         parts = {
@@ -283,9 +286,64 @@ _METRICS: tuple[Metric, ...] = (
         unit="andel",
         share=("_work_or_studies", "_ended"),
     ),
+    Metric(
+        id="period_participants",
+        label="Deltagare under perioden",
+        definition=(
+            "Antal deltagare som var inskrivna någon gång under perioden: startade senast "
+            "periodens sista dag och hade inte avslutats före dess första dag."
+        ),
+        numerator="Deltagare under perioden",
+        kind="count",
+        unit="antal",
+        count="_person",
+        period=True,
+    ),
+    Metric(
+        id="period_new",
+        label="Nya under perioden",
+        definition="Antal deltagare som startade under perioden.",
+        numerator="Nya deltagare under perioden",
+        kind="count",
+        unit="antal",
+        count="_new",
+        period=True,
+    ),
+    Metric(
+        id="period_ended",
+        label="Avslutade under perioden",
+        definition=(
+            "Antal deltagare som avslutades under perioden; utfallen för en period gäller dem."
+        ),
+        numerator="Avslutade under perioden",
+        kind="count",
+        unit="antal",
+        count="_ended",
+        period=True,
+    ),
 )
 
 CATALOGUE: dict[str, Metric] = {m.id: m for m in _METRICS}
+
+#: The catalogue without a period: the state at a report month.
+SNAPSHOT_METRICS: tuple[str, ...] = tuple(m.id for m in _METRICS if not m.period)
+#: The catalogue over a period: its own counts first, then the rest over those in the period
+#: (participants and ended are the period's own counts, so they are not repeated).
+PERIOD_METRICS: tuple[str, ...] = (
+    *(m.id for m in _METRICS if m.period),
+    *(m for m in SNAPSHOT_METRICS if m not in ("participants", "participants_ended")),
+)
+
+
+def catalogue_ids(period: bool) -> tuple[str, ...]:
+    """The metrics a view shows by default: over a period, or at a report month."""
+    return PERIOD_METRICS if period else SNAPSHOT_METRICS
+
+
+def is_period_view(cases: pl.LazyFrame | pl.DataFrame) -> bool:
+    """Whether the cases are a period view (:func:`metrics.period.period_view`)."""
+    return PERIOD_FIRST in cases.lazy().collect_schema().names()
+
 
 #: Fields a metric can be broken down by (English field names).
 BREAKDOWN_COLUMNS: tuple[str, ...] = tuple(BREAKDOWN_FIELDS.values())
@@ -335,6 +393,8 @@ def _row_flags() -> dict[str, pl.Expr]:
         "_active_end": col("_both_active") & col("active_end").fill_null(False),
         "_both_steps": col("_both_steps"),
         "_step_up": col("_both_steps") & (col("step_end") > col("step_start")).fill_null(False),
+        # Without a period every participation is new: the period is all history.
+        "_new": (col("start_date") >= col(PERIOD_FIRST)).fill_null(True),
         **{f"_{o}": col(f"_{o}") for o in OUTCOMES},
         "_work_or_studies": col("_self_sufficient") & work_or_studies_condition(),
     }
@@ -446,7 +506,7 @@ def count_tables(
         else []
     )
     rows = (
-        cases.lazy()
+        with_period_column(cases.lazy())
         .filter(~is_excluded())
         .with_columns(**_base_columns())
         .select(*keys, *fields, *[expr.alias(name) for name, expr in flags.items()], *median_inputs)
@@ -494,7 +554,7 @@ def count_tables(
 
 
 def metrics_from_counts(
-    counts: pl.DataFrame, metrics: Sequence[str] | None, by: Sequence[str]
+    counts: pl.DataFrame, metrics: Sequence[str] | None, by: Sequence[str], *, period: bool = False
 ) -> pl.DataFrame:
     """The catalogue metrics of one table of :func:`count_tables` (with its medians).
 
@@ -502,15 +562,15 @@ def metrics_from_counts(
     counts already made instead of a second pass over the cases.
     """
     by = list(by)
-    wanted = _check(metrics, by)
+    wanted = _check(metrics, by, period=period)
     if not wanted:
         return pl.DataFrame(schema={**counts.select(by).schema, **RESULT_SCHEMA})
     frame = pl.concat([_long(counts, by, m) for m in wanted], how="vertical")
     return frame.sort(by, nulls_last=True, maintain_order=True) if by else frame
 
 
-def _check(metrics: Sequence[str] | None, by: Sequence[str]) -> list[str]:
-    wanted = list(CATALOGUE) if metrics is None else list(dict.fromkeys(metrics))
+def _check(metrics: Sequence[str] | None, by: Sequence[str], *, period: bool = False) -> list[str]:
+    wanted = list(catalogue_ids(period)) if metrics is None else list(dict.fromkeys(metrics))
     unknown = [m for m in wanted if m not in CATALOGUE]
     if unknown:
         raise ValueError(f"Okänt mått: {', '.join(unknown)}")
@@ -626,11 +686,12 @@ def compute_metrics(
     is 0 gets a null value, never a made-up 0. Felregistreringar count nowhere; anonymous
     participations count only in ``participants_anonymous`` of the total and in no
     breakdown. One aggregation pass gives every numerator and denominator; the reshaping
-    works on the small result.
+    works on the small result. ``metrics`` None means :func:`catalogue_ids`: the period's
+    figures over a period view, the snapshot's otherwise.
     """
     by = list(by)
-    wanted = _check(metrics, by)
-    lf = cases.lazy().filter(~is_excluded())
+    wanted = _check(metrics, by, period=is_period_view(cases))
+    lf = with_period_column(cases.lazy()).filter(~is_excluded())
     if not wanted:
         schema = {**lf.select(by).collect_schema(), **RESULT_SCHEMA}
         return pl.DataFrame(schema=schema)

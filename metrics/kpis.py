@@ -44,10 +44,13 @@ def _integer(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def kpi_records(frame: pl.DataFrame, by: Sequence[str]) -> list[dict[str, Any]]:
+def kpi_records(
+    frame: pl.DataFrame, by: Sequence[str], *, period: str | None = None
+) -> list[dict[str, Any]]:
     """One JSON-ready object per (group, metric), group keys as the Swedish headers.
 
-    Hidden (suppressed) cells keep their nulls: suppression is applied before this.
+    Hidden (suppressed) cells keep their nulls: suppression is applied before this. With
+    ``period`` (its code, e.g. ``2019H1``) every record says which period it covers.
     """
     by = list(by)
     records: list[dict[str, Any]] = []
@@ -55,6 +58,7 @@ def kpi_records(frame: pl.DataFrame, by: Sequence[str]) -> list[dict[str, Any]]:
         records.append(
             {
                 "group": {BREAKDOWN_HEADERS.get(b, b): _group_value(row[b]) for b in by},
+                **({"period": period} if period is not None else {}),
                 "metric": row["metric"],
                 "value": _number(row.get("value")),
                 "numerator": _integer(row.get("numerator")),
@@ -68,7 +72,7 @@ def kpi_records(frame: pl.DataFrame, by: Sequence[str]) -> list[dict[str, Any]]:
     return records
 
 
-def kpi_csv(frame: pl.DataFrame, by: Sequence[str]) -> str:
+def kpi_csv(frame: pl.DataFrame, by: Sequence[str], *, period: str | None = None) -> str:
     """The records of :func:`kpi_records` as CSV: group headers first, empty cells for nulls.
 
     Text that a spreadsheet would run as a formula (a project named ``=HYPERLINK(...)``)
@@ -78,9 +82,10 @@ def kpi_csv(frame: pl.DataFrame, by: Sequence[str]) -> str:
     out = io.StringIO()
     # CRLF as RFC 4180 says: then a field holding a carriage return is quoted too.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*headers, *RECORD_FIELDS, "hidden_reason"])
-    for record in kpi_records(frame, by):
+    writer.writerow([*headers, *(["period"] if period else []), *RECORD_FIELDS, "hidden_reason"])
+    for record in kpi_records(frame, by, period=period):
         row = [record["group"][h] for h in headers]
+        row += [period] if period else []
         row += [record[f] for f in RECORD_FIELDS[:-1]]
         row.append("true" if record["suppressed"] else "false")
         row.append(record["hidden_reason"])

@@ -123,6 +123,27 @@ def _year_before(day: date) -> date:
     return day.replace(year=day.year - 1)
 
 
+def period_explanation() -> tuple[str, ...]:
+    """How a period's figures are counted, for the Definitioner page and the pack."""
+    return (
+        "Välj en period (år, halvår, kvartal eller eget datumintervall) för att se vad som "
+        "hände under den, i stället för läget vid en rapportmånad.",
+        "Deltagare under perioden är de som startade senast periodens sista dag och inte "
+        "hade avslutats före dess första dag. Nya startade under perioden; avslutade "
+        "avslutades under den. Utfallen, tiden i insatsen och aktiviteten vid avslut gäller "
+        "dem som avslutades under perioden.",
+        "En deltagare som avslutades efter periodens slut räknas som pågående vid periodens "
+        "slut. Siffrorna tas från varje insats senaste export (eller exporten för vald "
+        "rapportmånad), eftersom den har de mest kompletta uppgifterna; en export kan inte "
+        "berätta om tiden efter sin rapportmånad, så en period som inte är slut räknas till "
+        "och med den.",
+        "Periodens siffror skyddas för små tal precis som alla andra. Två perioder som "
+        "skiljer sig lite (till exempel två egna datumintervall med en dags skillnad) kan "
+        "däremot jämföras som två filtrerade urval: skillnaden mellan dem skyddas inte. "
+        "Mötespaketet använder därför bara hela månader, kvartal, halvår och år.",
+    )
+
+
 def parse_period(text: str) -> Period:
     """A period from its code: ``2019``, ``2019H1``, ``2019Q3`` or ``2019-02-01..2019-05-31``.
 
@@ -140,6 +161,8 @@ def parse_period(text: str) -> Period:
             first, last = date.fromisoformat(match[1]), date.fromisoformat(match[2])
         except ValueError:
             raise ValueError(f"Ogiltigt datum i perioden {value!r}. Skriv {PERIOD_HELP}.") from None
+        if last < first:
+            raise ValueError(f"Perioden {value!r} slutar före den börjar. Skriv {PERIOD_HELP}.")
         return Period(first, last)
     raise ValueError(f"Okänd period {value!r}. Skriv {PERIOD_HELP}.")
 
@@ -177,6 +200,7 @@ def period_view(cases: pl.LazyFrame | pl.DataFrame, period: Period) -> pl.LazyFr
     return (
         lf.with_columns(last.alias("__period_last"))
         .filter(
+            pl.col("__period_last") >= period.first,
             (start <= pl.col("__period_last")).fill_null(False),
             (end >= period.first) | end.is_null(),
         )

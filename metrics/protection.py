@@ -39,6 +39,7 @@ from metrics.catalogue import (
     count_flags,
     count_tables,
     counts_anonymous,
+    is_period_view,
     metric_counts,
     metrics_from_counts,
     numerator_only_counts,
@@ -92,6 +93,7 @@ _AT_MOST: tuple[tuple[str, str], ...] = (
     ("_both_steps", "_ended"),
     ("_step_up", "_both_steps"),
     ("_work_or_studies", "_self_sufficient"),
+    ("_new", "_person"),
 )
 
 #: Shares of a breakdown field's own value: their complement is a group of that field.
@@ -507,7 +509,7 @@ def protected_metrics(
     tables = [*base, *extra]
     counted = count_tables(cases, tables, split=split, medians_for=table)
     by_table = dict(zip(tables, counted, strict=True))
-    frame = metrics_from_counts(by_table[table], metrics, by)
+    frame = metrics_from_counts(by_table[table], metrics, by, period=is_period_view(cases))
     if frame.height == 0:
         return frame.with_columns(pl.lit(None, dtype=pl.String).alias("hidden_reason"))
     ref_table = (

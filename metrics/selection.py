@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from ingest.schema import BREAKDOWN_FIELDS, REPORT_MONTH_FIELD
+from metrics.period import Period, period_view
 
 START_FIELD = "start_date"
 
@@ -40,17 +41,21 @@ def _choices(values: Mapping[str, Sequence[Any] | None]) -> Choices:
 
 @dataclass(frozen=True)
 class Selection:
-    """What a view shows: the report month, chosen values per filter field, a start range.
+    """What a view shows: the report month, chosen values per filter field, a start range,
+    and optionally a period.
 
     ``report_month`` None means each project's newest month. A field that is not chosen
-    keeps every row; a field chosen with no values keeps none. Build one with
-    :meth:`of`, which takes the filter fields by their canonical names.
+    keeps every row; a field chosen with no values keeps none. With a ``period`` the view
+    shows the participations during that period, as each project's snapshot at the report
+    month tells them (:func:`metrics.period.period_view`). Build one with :meth:`of`, which
+    takes the filter fields by their canonical names.
     """
 
     report_month: str | None = None
     choices: Choices = field(default=())
     start_from: date | None = None
     start_to: date | None = None
+    period: Period | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "choices", _choices(dict(self.choices)))
@@ -62,10 +67,11 @@ class Selection:
         *,
         start_from: date | None = None,
         start_to: date | None = None,
+        period: Period | None = None,
         **chosen: Sequence[Any] | None,
     ) -> Selection:
         """``Selection.of("2024-03", municipality=["Sigtuna"])``; ``None`` = not chosen."""
-        return cls(report_month, _choices(chosen), start_from, start_to)
+        return cls(report_month, _choices(chosen), start_from, start_to, period)
 
     def chosen(self, name: str) -> tuple[Any, ...] | None:
         """The values chosen for a filter field (``None``: every value)."""
@@ -77,11 +83,14 @@ class Selection:
         return bool(self.choices) or self.start_from is not None or self.start_to is not None
 
     def unfiltered(self) -> Selection:
-        """The same view without filters: the report month only."""
-        return Selection(report_month=self.report_month)
+        """The same view without filters: the report month (and period) only."""
+        return Selection(report_month=self.report_month, period=self.period)
 
     def with_month(self, report_month: str | None) -> Selection:
         return replace(self, report_month=report_month)
+
+    def with_period(self, period: Period | None) -> Selection:
+        return replace(self, period=period)
 
 
 def latest_snapshot(snapshots: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -146,7 +155,9 @@ def select_cases(
     snapshots: pl.LazyFrame | pl.DataFrame, selection: Selection, *, over_months: bool = False
 ) -> pl.LazyFrame:
     """The cases a selection shows: filtered, then each project's newest month up to its
-    report month (with ``over_months`` every month up to it, for a trend)."""
+    report month (with ``over_months`` every month up to it, for a trend), then the
+    selection's period, if any."""
     months = snapshot_as_of(snapshots, selection.report_month, all_months=True)
     filtered = apply_filters(months, selection)
-    return filtered if over_months else latest_snapshot(filtered)
+    cases = filtered if over_months else latest_snapshot(filtered)
+    return period_view(cases, selection.period) if selection.period is not None else cases

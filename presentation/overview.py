@@ -24,6 +24,38 @@ OVERVIEW_METRICS: tuple[str, ...] = (
     "share_active_end",
     "activity_change_pp",
 )
+#: Over a period: its own counts, and those still ongoing at its end.
+PERIOD_OVERVIEW_METRICS: tuple[str, ...] = (
+    "period_participants",
+    "period_new",
+    "period_ended",
+    "participants_ongoing",
+    "participants_anonymous",
+    "share_active_start",
+    "share_active_end",
+    "activity_change_pp",
+)
+
+
+def overview_metrics(period: bool) -> tuple[str, ...]:
+    return PERIOD_OVERVIEW_METRICS if period else OVERVIEW_METRICS
+
+
+def key_counts(period: bool) -> tuple[tuple[str, str | None], ...]:
+    """The four key numbers at the top: (metric, label other than the catalogue's)."""
+    if period:
+        return (
+            ("period_participants", None),
+            ("period_new", None),
+            ("period_ended", None),
+            ("participants_ongoing", "Pågående vid periodens slut"),
+        )
+    return (
+        ("participants", None),
+        ("participants_ongoing", None),
+        ("participants_ended", None),
+        ("participants_anonymous", None),
+    )
 
 
 def _count_text(row: dict | None, threshold: int) -> str:
@@ -35,8 +67,10 @@ def _count_text(row: dict | None, threshold: int) -> str:
 
 
 def participants_sentence(totals: pl.DataFrame, threshold: int = SUPPRESSION_THRESHOLD) -> str:
-    """'175 deltagare samt 4 anonyma' — anonymous participants counted, but apart."""
-    participants = _count_text(metric_row(totals, "participants"), threshold)
+    """'175 deltagare samt 4 anonyma' — anonymous participants counted, but apart (over a
+    period: its participants)."""
+    row = metric_row(totals, "participants") or metric_row(totals, "period_participants")
+    participants = _count_text(row, threshold)
     anonymous_row = metric_row(totals, "participants_anonymous")
     if anonymous_row and (anonymous_row.get("value") or anonymous_row.get("suppressed")):
         return f"{participants} deltagare samt {_count_text(anonymous_row, threshold)} anonyma"
@@ -44,8 +78,8 @@ def participants_sentence(totals: pl.DataFrame, threshold: int = SUPPRESSION_THR
 
 
 def ended_count(totals: pl.DataFrame) -> int | None:
-    """How many participants ended (``None`` when hidden or missing)."""
-    row = metric_row(totals, "participants_ended")
+    """How many participants ended, in the period if any (``None`` when hidden or missing)."""
+    row = metric_row(totals, "participants_ended") or metric_row(totals, "period_ended")
     return None if row is None or row.get("value") is None else int(row["value"])
 
 

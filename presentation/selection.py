@@ -44,4 +44,9 @@ def describe_selection(selection: Selection) -> str:
         parts.append(f"start {lo} – {hi}")
     month = selection.report_month or "senaste månaden"
     scope = "; ".join(parts) if parts else "alla deltagare"
+    if selection.period is not None:
+        return (
+            f"Urval: {scope}. Period: {selection.period.label}, enligt exporten för "
+            f"rapportmånad: {month}."
+        )
     return f"Urval: {scope}. Rapportmånad: {month}."

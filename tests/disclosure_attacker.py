@@ -42,6 +42,9 @@ COUNTS: dict[str, tuple[str | None, str | None]] = {
     "share_step_up": ("step_up", "both_steps"),
     **{f"outcome_{o}": (o, "ended") for o in OUTCOMES},
     "share_exit_work_or_studies": ("work_or_studies", "ended"),
+    "period_participants": ("persons", None),
+    "period_new": ("new", None),
+    "period_ended": ("ended", None),
 }
 AT_MOST = (
     ("women", "gender_known"),
@@ -59,6 +62,7 @@ AT_MOST = (
     ("both_steps", "ended"),
     ("step_up", "both_steps"),
     ("work_or_studies", "self_sufficient"),
+    ("new", "persons"),
 )
 GROUP_FIELDS = {"kon": "K", "utrikes_fodd": "Ja"}
 #: Half a unit in the last decimal the records give.

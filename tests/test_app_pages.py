@@ -140,3 +140,59 @@ def test_a_filter_that_leaves_out_only_a_few_hides_the_counts_and_says_why(app, 
     assert not at.exception
     assert any("färre än 5 deltagare" in info.value for info in at.info)
     assert _metric_values(at)["Deltagare"] == "dold"
+
+
+def test_a_period_chosen_in_the_sidebar_shows_the_periods_own_counts(app, demo_database):
+    from metrics.figures import metric_figures
+    from metrics.period import parse_period
+
+    at = app.run()
+    at.selectbox(key="filter_period").set_value("2019H1").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["period"] in ("2019H1", ["2019H1"])
+    assert any("första halvåret 2019" in m.value for m in at.markdown)
+    selection = Selection.of(period=parse_period("2019H1"))
+    metrics = ["period_participants", "period_new", "period_ended"]
+    expected = metric_figures(Store(demo_database).load_snapshots(), selection, metrics)
+    shown = _metric_values(at)
+    for row in expected.iter_rows(named=True):
+        text = format_value(
+            row["value"], "count", suppressed=row["suppressed"], reason=row["hidden_reason"]
+        )
+        assert shown[CATALOGUE[row["metric"]].label] == text
+    assert "Deltagare" not in shown  # the snapshot's count is not mixed in
+    headers = [h.value for h in at.subheader]
+    assert "Underlag till årsrapport och Uppföljning Finsam, första halvåret 2019" in headers
+
+
+def test_a_date_range_period_comes_from_a_copied_link(app):
+    app.query_params["period"] = "2019-02-01..2019-05-31"
+    at = app.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="filter_period").value == "intervall"
+    assert any("2019-02-01–2019-05-31" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", PAGES[:4])
+def test_every_page_renders_for_a_period(app, page):
+    app.query_params["period"] = "2019"
+    at = app.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_the_overview_leads_with_what_changed(app, demo_database):
+    from metrics.headlines import against_last_year
+    from presentation.headlines import period_sentence
+
+    at = app.run()
+    assert not at.exception
+    headers = [h.value for h in at.subheader]
+    assert headers[0] == "Det här har hänt"
+    texts = [m.value for m in at.markdown]
+    expected = against_last_year(Store(demo_database).load_snapshots(), Selection())
+    assert expected is not None
+    assert any(period_sentence(expected).split(",")[0] in t for t in texts)
+    assert any("bytt färg sedan förra månaden" in t for t in texts)
+    assert any("95 %-gränserna" in t for t in texts)

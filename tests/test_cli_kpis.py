@@ -86,3 +86,26 @@ def test_a_combination_of_mostly_small_groups_is_withheld_with_a_sentence(
     )
     assert samre["value"] == 12
     assert err == ""
+
+
+def test_a_period_gives_its_own_counts_and_says_which_period(database, capsys):
+    argv = ["kpis", "--period", "2019H1", "--metric", "period_participants", "period_new"]
+    assert cli.main([*argv, "--suppress", "0"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [(r["metric"], r["value"], r["period"]) for r in records] == [
+        ("period_participants", 15, "2019H1"),
+        ("period_new", 15, "2019H1"),
+    ]
+    # Everyone started in 2019: nobody took part during 2018.
+    assert cli.main(["kpis", "--period", "2018", "--suppress", "0"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert next(r for r in records if r["metric"] == "period_participants")["value"] == 0
+
+
+def test_a_period_metric_without_a_period_is_refused_in_swedish(database, capsys):
+    assert cli.main(["kpis", "--metric", "period_new"]) == 2
+    assert "ange --period" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["kpis", "--period", "2019H3"])
+    assert stop.value.code == 2
+    assert "Okänd period '2019H3'" in capsys.readouterr().err

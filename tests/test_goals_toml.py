@@ -134,6 +134,11 @@ def test_import_export_import_through_the_store_gives_the_same_goals(
     assert import_goals(first, exported, system_user("anna"))["unchanged"] == 5
 
 
+def test_a_period_metric_is_refused_as_a_monthly_goal() -> None:
+    (message,) = refusal(one_goal(metric="period_new"))
+    assert "'period_new' gäller en period" in message
+
+
 def test_unknown_metric_is_refused_by_name() -> None:
     (message,) = refusal(one_goal(metric="share_happy"))
     assert "okänt mått 'share_happy'" in message

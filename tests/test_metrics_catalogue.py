@@ -12,6 +12,7 @@ from ingest.schema import BREAKDOWN_FIELDS
 from metrics.catalogue import (
     CATALOGUE,
     RESULT_SCHEMA,
+    SNAPSHOT_METRICS,
     Metric,
     compute_metrics,
     count_flags,
@@ -19,6 +20,7 @@ from metrics.catalogue import (
 )
 from tests.metrics_factory import START, cases, ended
 
+PERIOD_IDS = {"period_participants", "period_new", "period_ended"}
 DOMAIN_METRICS = {
     "participants",
     "participants_anonymous",
@@ -104,7 +106,8 @@ def sample() -> pl.DataFrame:
 
 
 def test_catalogue_has_every_domain_metric_with_swedish_texts():
-    assert set(CATALOGUE) == DOMAIN_METRICS
+    assert set(SNAPSHOT_METRICS) == DOMAIN_METRICS
+    assert {m for m in CATALOGUE if CATALOGUE[m].period} == PERIOD_IDS
     for metric in CATALOGUE.values():
         assert metric.label and metric.definition.endswith(".")
         assert metric.kind in {"count", "share", "median", "difference"}
@@ -115,8 +118,8 @@ def test_catalogue_has_every_domain_metric_with_swedish_texts():
 
 def test_total_hand_counted():
     m = by_metric(compute_metrics(sample()))
-    assert list(m) == list(CATALOGUE)
-    counts = {k: m[k]["numerator"] for k in CATALOGUE if CATALOGUE[k].kind == "count"}
+    assert list(m) == list(SNAPSHOT_METRICS)
+    counts = {k: m[k]["numerator"] for k in SNAPSHOT_METRICS if CATALOGUE[k].kind == "count"}
     assert counts == {
         "participants": 6,
         "participants_anonymous": 1,
@@ -197,8 +200,8 @@ HAND_COUNTS: dict[str, tuple[float | None, int | None, int | None]] = {
 
 
 def test_every_catalogue_metric_matches_its_hand_count():
-    assert list(HAND_COUNTS) == list(CATALOGUE)
-    for metric_id in CATALOGUE:
+    assert list(HAND_COUNTS) == list(SNAPSHOT_METRICS)
+    for metric_id in SNAPSHOT_METRICS:
         row = by_metric(compute_metrics(sample(), metrics=[metric_id]))[metric_id]
         value, numerator, denominator = HAND_COUNTS[metric_id]
         assert row["value"] == pytest.approx(value), metric_id
@@ -243,7 +246,9 @@ def test_breakdown_leaves_out_anonymous_and_mistakes():
     assert rows[("Sollentuna", "share_active_start")]["denominator"] == 1
     # Each group has every metric, in catalogue order.
     for name in ("Sigtuna", "Sollentuna"):
-        assert frame.filter(pl.col("municipality") == name)["metric"].to_list() == list(CATALOGUE)
+        assert frame.filter(pl.col("municipality") == name)["metric"].to_list() == list(
+            SNAPSHOT_METRICS
+        )
 
 
 def test_empty_denominator_gives_null_not_zero():

@@ -12,6 +12,7 @@ from metrics.catalogue import compute_metrics
 from metrics.figures import detail_figures
 from metrics.flows import outcome_breakdown
 from metrics.kpis import kpi_records
+from metrics.period import parse_period, period_view
 from metrics.protection import LINKED_FIELDS, outcome_route_sums, protected_metrics
 from metrics.selection import Selection, apply_filters, snapshot_as_of
 from store import Store
@@ -54,6 +55,17 @@ def test_what_the_pages_and_the_pack_show_of_one_insats_gives_no_small_count_awa
     cases = apply_filters(snapshot_as_of(snapshots, None), Selection.of(project=[project]))
     views = [(), ("municipality",), ("district",), ("gender",), ("age_group",)]
     shown, truth = _shown_and_truth(cases, views)
+    assert attack(shown, truth) == []
+
+
+@pytest.mark.parametrize("code", ["2019", "2019H2"])
+def test_a_periods_figures_give_no_small_count_away(snapshots, code):
+    """`kpis --period`: the period's own counts (new, ended) beside every breakdown."""
+    cases = period_view(snapshot_as_of(snapshots, None), parse_period(code))
+    views = [(), *[(f,) for f in LINKED_FIELDS]]
+    shown, truth = _shown_and_truth(cases, views)
+    assert {r["metric"] for r in shown} >= {"period_new", "period_ended"}
+    assert sum(r["suppressed"] for r in shown) > 0
     assert attack(shown, truth) == []
 
 

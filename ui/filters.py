@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from ingest.schema import BREAKDOWN_HEADERS, FIELDS_BY_NAME
+from metrics.period import Period, parse_period, recent_periods
 from metrics.selection import Selection
 from presentation.selection import describe_selection, value_label
 
@@ -31,9 +32,13 @@ QUERY_KEYS: dict[str, str] = {
     "start_from": "start_fran",
     "start_to": "start_till",
     "report_month": "manad",
+    "period": "period",
     "meeting_mode": "mote",
 }
 LATEST = "Senaste"
+#: The period choices that are no period (the state at the report month) and a range.
+NO_PERIOD = ""
+OWN_RANGE = "intervall"
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,42 @@ def _seed_from_query(options: dict[str, list[str]]) -> None:
     )
     for name in ("start_from", "start_to"):
         st.session_state[_widget(name)] = _parse_date(params.get(QUERY_KEYS[name]))
+    period = _parse_period(params.get(QUERY_KEYS["period"]))
+    if period is not None and period.kind == "range":
+        st.session_state[_widget("period")] = OWN_RANGE
+        st.session_state[_widget("period_range")] = (period.first, period.last)
+    elif period is not None and period.code in options["period"]:
+        st.session_state[_widget("period")] = period.code
+    else:
+        st.session_state[_widget("period")] = NO_PERIOD
     st.session_state[_widget("meeting_mode")] = params.get(QUERY_KEYS["meeting_mode"]) == "1"
     st.session_state["_filters_seeded"] = True
+
+
+def _parse_period(text: str | None) -> Period | None:
+    try:
+        return parse_period(text) if text else None
+    except ValueError:
+        return None
+
+
+def _period_label(code: str) -> str:
+    if code == NO_PERIOD:
+        return "Ingen: läget vid rapportmånaden"
+    if code == OWN_RANGE:
+        return "Eget datumintervall"
+    return parse_period(code).label.capitalize()
+
+
+def _chosen_period() -> Period | None:
+    state = st.session_state
+    code = state.get(_widget("period"), NO_PERIOD)
+    if code == OWN_RANGE:
+        days = state.get(_widget("period_range")) or ()
+        if len(days) == 2 and days[0] is not None and days[1] is not None:
+            return Period(min(days), max(days))
+        return None
+    return parse_period(code) if code else None
 
 
 def _write_query(filters: Filters) -> None:
@@ -91,6 +130,8 @@ def _write_query(filters: Filters) -> None:
             query[QUERY_KEYS[name]] = day.isoformat()
     if selection.report_month:
         query[QUERY_KEYS["report_month"]] = selection.report_month
+    if selection.period is not None:
+        query[QUERY_KEYS["period"]] = selection.period.code
     if filters.meeting_mode:
         query[QUERY_KEYS["meeting_mode"]] = "1"
     current = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -112,6 +153,8 @@ def sidebar_filters(snapshots: pl.DataFrame) -> Filters:
     months = sorted(snapshots["report_month"].unique().drop_nulls().to_list(), reverse=True)
     options = {name: _options(snapshots, name) for name in SIDEBAR_FIELDS}
     options["report_month"] = [LATEST, *months]
+    periods = recent_periods(months[0]) if months else []
+    options["period"] = [NO_PERIOD, *(p.code for p in periods), OWN_RANGE]
     _seed_from_query(options)
     side = st.sidebar
     side.header("Urval")
@@ -121,6 +164,21 @@ def sidebar_filters(snapshots: pl.DataFrame) -> Filters:
         key=_widget("report_month"),
         help="Vilken månads ögonblicksbild som visas. 'Senaste' är varje insats senaste export.",
     )
+    side.selectbox(
+        "Period",
+        options["period"],
+        key=_widget("period"),
+        format_func=_period_label,
+        help=(
+            "Siffror för ett år, halvår, kvartal eller datumintervall: deltagare under "
+            "perioden, nya och avslutade, och utfallen för dem som avslutades under den."
+        ),
+    )
+    if st.session_state.get(_widget("period")) == OWN_RANGE:
+        st.session_state.setdefault(_widget("period_range"), ())
+        side.date_input(
+            "Periodens första och sista dag", key=_widget("period_range"), format="YYYY-MM-DD"
+        )
     for name, placeholder in SIDEBAR_FIELDS.items():
         side.multiselect(
             FIELDS_BY_NAME[name].label,
@@ -142,6 +200,7 @@ def sidebar_filters(snapshots: pl.DataFrame) -> Filters:
     filters = Filters(
         selection=Selection.of(
             None if month == LATEST else month,
+            period=_chosen_period(),
             start_from=state[_widget("start_from")],
             start_to=state[_widget("start_to")],
             # Nothing chosen in a widget means every value, not none.

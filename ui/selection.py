@@ -83,6 +83,21 @@ def _cached_call(version, selection, name, args, over_months, _function):
     return _function(select_cases(load_snapshots(), selection, over_months=over_months), *args)
 
 
+def cached_figures(function):
+    """Call a figures function (snapshots, selection) on the current selection, cached."""
+    return _figures_call(
+        data_version(get_store()),
+        current_selection(),
+        f"{function.__module__}.{function.__qualname__}",
+        function,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _figures_call(version, selection, name, _function):
+    return _function(load_snapshots(), selection)
+
+
 FILTER_NOTICE = (
     "Några tal döljs (visas som ”dold”): urvalet lämnar ute färre än {threshold} deltagare "
     "jämfört med samma vy utan filter, och då skulle de utelämnade kunna räknas fram som "

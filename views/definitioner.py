@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.period import period_explanation
 from metrics.protection import protection_explanation
 from presentation.catalogue import catalogue_table, outcome_rules
 
@@ -13,6 +14,10 @@ st.write(
     "över deltagare där uppgiften är känd, och visas med sin nämnare."
 )
 st.dataframe(catalogue_table(), hide_index=True, width="stretch")
+
+st.subheader("Siffror för en period")
+for paragraph in period_explanation():
+    st.write(paragraph)
 
 st.subheader("Så skyddas små tal")
 for paragraph in protection_explanation():

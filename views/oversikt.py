@@ -9,14 +9,21 @@ from metrics.flows import outcome_breakdown
 from metrics.protection import outcome_route_sums
 from metrics.trends import changes_since_last_month
 from presentation.overview import (
-    OVERVIEW_METRICS,
     changes_text,
     ended_count,
+    key_counts,
     outcome_table,
+    overview_metrics,
     participants_sentence,
 )
 from ui.filters import current_filters
 from ui.goals import show_summary
+from ui.headlines import (
+    show_annual_table,
+    show_goal_changes,
+    show_largest_differences,
+    show_period_change,
+)
 from ui.kpi import show_kpi
 from ui.layout import chart_font_size, empty_state, show_chart
 from ui.report import meeting_pack_section
@@ -28,15 +35,22 @@ filters = current_filters()
 st.title("Översikt")
 st.markdown(escape_markdown(filters.describe()))
 show_filter_notice()
+period = filters.selection.period
 
-totals = metric_frame(OVERVIEW_METRICS)
+st.subheader("Det här har hänt")
+show_goal_changes(get_store())
+show_period_change(filters.meeting_mode)
+show_largest_differences(filters.meeting_mode)
+if period is None:
+    changes = cached(changes_since_last_month, over_months=True)
+    st.markdown(f"**Sedan förra månaden:** {changes_text(changes)}")
+
+st.subheader("Läget" + (f" under {period.label}" if period is not None else ""))
+totals = metric_frame(overview_metrics(period is not None))
 st.markdown(f"#### {participants_sentence(totals)}")
 
-counts = st.columns(4)
-show_kpi(counts[0], totals, "participants")
-show_kpi(counts[1], totals, "participants_ongoing")
-show_kpi(counts[2], totals, "participants_ended")
-show_kpi(counts[3], totals, "participants_anonymous")
+for column, (metric, label) in zip(st.columns(4), key_counts(period is not None), strict=True):
+    show_kpi(column, totals, metric, label=label)
 
 st.subheader("I aktivitet vid start och vid avslut")
 activity = st.columns(3)
@@ -44,7 +58,9 @@ show_kpi(activity[0], totals, "share_active_start")
 show_kpi(activity[1], totals, "share_active_end")
 show_kpi(activity[2], totals, "activity_change_pp", label="Förändring")
 
-st.subheader("Utfall för avslutade deltagare")
+st.subheader(
+    "Utfall för avslutade deltagare" + (f" under {period.label}" if period is not None else "")
+)
 outcomes = protected_detail(outcome_breakdown, outcome_route_sums())
 ended_total = ended_count(totals)
 if outcomes.height == 0:
@@ -58,11 +74,10 @@ else:
         key="outcomes",
     )
 
+if period is not None:
+    show_annual_table(period.label)
+
 st.subheader("Målen")
 show_summary(get_store())
-
-st.subheader("Sedan förra månaden")
-changes = cached(changes_since_last_month, over_months=True)
-st.write(changes_text(changes))
 
 meeting_pack_section(get_store(), filters)
