@@ -166,13 +166,6 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
     if (code := kpis_costs(args, store)) is not None:
         return code
-    unknown = [m for m in args.metric or [] if m not in CATALOGUE]
-    if unknown or args.period:
-        print(
-            f"Okänt mått: {', '.join(unknown)}." if unknown else "--period gäller kostnadsmåtten.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     by = []
     for name in args.by or []:
         field = BREAKDOWN_FIELDS.get(name) or (name if name in BREAKDOWN_FIELDS.values() else None)
@@ -221,8 +214,6 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         over_months="report_month" in by,
         threshold=args.suppress,
     )
-    if args.metric:
-        frame = frame.filter(pl.col("metric").is_in(args.metric))
     fields = [f for f in by if f != "report_month"]
     shown = frame.filter(pl.col("metric") != "participants_anonymous")
     if len(fields) >= 2 and shown.height and shown["suppressed"].all():
@@ -351,8 +342,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kpis.add_argument("--format", choices=("json", "csv"), default="json")
     kpis.add_argument("--list", action="store_true", help="lista måttkatalogen")
-    kpis.add_argument("--metric", nargs="+", metavar="MÅTT", help="bara dessa mått (se --list)")
-    kpis.add_argument("--period", metavar="ÅR", help="året för kostnadsmåtten, t.ex. 2019")
     kpis.set_defaults(handler=cmd_kpis)
 
     backup = commands.add_parser("backup", help="säkerhetskopiera databasen (SQLite)")

@@ -110,6 +110,7 @@ def cost_records(
     project: str | None = None,
     metrics: list[str] | None = None,
     *,
+    as_of: str | None = None,
     threshold: int | None = None,
 ) -> list[dict[str, Any]]:
     """The cost metrics of a year as ``kpi_records`` gives metrics: one object per (insats,
@@ -117,7 +118,8 @@ def cost_records(
     denominator (the count) and why a hidden one is hidden; plus the year, which amount the
     cost is (``cost_source``: utfall or budget), both amounts and the snapshot month used.
 
-    ``period`` must be a calendar year (``ValueError`` otherwise).
+    ``period`` must be a calendar year (``ValueError`` otherwise); the counts are those of
+    each insats's newest export up to ``as_of`` (None: its newest), as every period figure.
     """
     from budgets.service import cost_figures_for
     from metrics.kpis import kpi_records
@@ -131,12 +133,13 @@ def cost_records(
     frame = cost_figures_for(
         store,
         period.first.year,
+        as_of=as_of,
         metrics=metrics,
         threshold=SUPPRESSION_THRESHOLD if threshold is None else threshold,
     )
     if project is not None:
         frame = frame.filter(frame["project"] == project)
-    records = kpi_records(frame, ["project"])
+    records = kpi_records(frame, ["project"], period=period.code)
     for record, row in zip(records, frame.iter_rows(named=True), strict=True):
         record.update({key: row[key] for key in COST_RECORD_EXTRAS})
     return records
@@ -148,10 +151,10 @@ def _cost_csv(records: list[dict[str, Any]]) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header = ["insats", *RECORD_FIELDS, "hidden_reason", *COST_RECORD_EXTRAS]
+    header = ["insats", "period", *RECORD_FIELDS, "hidden_reason", *COST_RECORD_EXTRAS]
     writer.writerow(header)
     for record in records:
-        row = [record["group"]["insats"], *(record[f] for f in RECORD_FIELDS)]
+        row = [record["group"]["insats"], record["period"], *(record[f] for f in RECORD_FIELDS)]
         row += [record["hidden_reason"], *(record[k] for k in COST_RECORD_EXTRAS)]
         writer.writerow(
             [
@@ -198,7 +201,9 @@ def kpis_costs(args: argparse.Namespace, store: Store) -> int | None:
     try:
         period = parse_period(args.period) if isinstance(args.period, str) else args.period
         require_suppression(cli_actor(args), args.suppress, SUPPRESSION_THRESHOLD, store, "kpis")
-        records = cost_records(store, period, args.project, costs, threshold=args.suppress)
+        records = cost_records(
+            store, period, args.project, costs, as_of=args.month, threshold=args.suppress
+        )
     except AccessDenied as exc:
         return refused(exc)
     except ValueError as exc:

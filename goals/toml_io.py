@@ -140,7 +140,7 @@ def goal_from_mapping(data: Mapping[str, Any]) -> tuple[Goal | None, list[str]]:
             problems.append(f"saknar {', '.join(absent)} för ett mätbart mål")
         if metric is not None and not is_known_metric(metric):
             problems.append(f"okänt mått '{metric}'")
-        elif metric is not None and CATALOGUE[metric].period:
+        elif metric in CATALOGUE and CATALOGUE[metric].period:
             problems.append(
                 f"måttet '{metric}' gäller en period och kan inte följas månad för månad; "
                 "välj ett mått för läget vid rapportmånaden"

@@ -3,8 +3,8 @@ and calendar year.
 
 The cost of an insats for a year is its recorded outcome (*utfall*), or its budget while no
 outcome is recorded; every row says which (``cost_source``). The counts it is divided by
-are the year's, taken from each insats's newest snapshot within the year as it stood at
-the year's end (:func:`metrics.period.period_view`):
+are the year's, taken as every period figure takes them: from each insats's newest
+snapshot (up to a report month), seen over the year (:func:`metrics.period.period_view`):
 
 - participants during the year (the catalogue's ``participants`` on the year's view);
 - participants who ended during the year (``participants_ended``);
@@ -28,9 +28,9 @@ import polars as pl
 
 from ingest.schema import REPORT_MONTH_FIELD
 from metrics.catalogue import CATALOGUE, Metric
-from metrics.period import Period, period_view
+from metrics.period import Period
 from metrics.protection import SUPPRESSION_THRESHOLD, protected_metrics
-from metrics.selection import latest_snapshot
+from metrics.selection import Selection, select_cases
 
 CostSource = Literal["utfall", "budget"]
 SOURCE_OUTCOME: CostSource = "utfall"
@@ -78,7 +78,7 @@ _COST_METRICS: tuple[CostMetric, ...] = (
         ),
         numerator=_COST,
         denominator="Deltagare under året",
-        count_metric="participants",
+        count_metric="period_participants",
         count_column="value",
         per="per deltagare",
     ),
@@ -90,7 +90,7 @@ _COST_METRICS: tuple[CostMetric, ...] = (
         ),
         numerator=_COST,
         denominator="Deltagare som avslutades under året",
-        count_metric="participants_ended",
+        count_metric="period_ended",
         count_column="value",
         per="per avslutad",
     ),
@@ -170,17 +170,12 @@ def budget_frame(rows: Iterable[Mapping[str, Any]] | pl.DataFrame) -> pl.DataFra
 def year_cases(
     snapshots: pl.LazyFrame | pl.DataFrame, year: int, as_of: str | None = None
 ) -> pl.LazyFrame:
-    """The year's cases: each insats's newest snapshot within the year (up to the report
-    month ``as_of``), as it stood at the end of the year (or of that snapshot's month).
-
-    A frame without report months is taken as one state of the data.
+    """The year's cases, as every period figure takes them (:mod:`metrics.period`): each
+    insats's newest snapshot up to the report month ``as_of`` (None: its newest), seen over
+    the year. A snapshot from before the year tells nothing of it; one from within the year
+    tells it up to its own month.
     """
-    lf = snapshots.lazy()
-    if REPORT_MONTH_FIELD in lf.collect_schema().names():
-        last = f"{year}-12" if as_of is None else min(as_of, f"{year}-12")
-        month = pl.col(REPORT_MONTH_FIELD)
-        lf = latest_snapshot(lf.filter(month >= f"{year}-01", month <= last))
-    return period_view(lf, Period.year(year))
+    return select_cases(snapshots, Selection(report_month=as_of, period=Period.year(year)))
 
 
 def cost_source(budget_sek: int | None, outcome_sek: int | None) -> CostSource | None:
@@ -221,9 +216,10 @@ def cost_figures(
 ) -> pl.DataFrame:
     """The cost metrics of ``year`` for each insats with a budget or outcome for it.
 
-    ``snapshots`` may hold every month of every insats (the newest snapshot in the year is
-    taken per insats, up to ``as_of``). One row per (insats, metric), in :data:`COST_SCHEMA`;
-    ``value`` is kronor per person, ``numerator`` the cost and ``denominator`` the count.
+    ``snapshots`` may hold every month of every insats (each insats's newest snapshot up to
+    ``as_of`` is taken, see :func:`year_cases`). One row per (insats, metric), in
+    :data:`COST_SCHEMA`; ``value`` is kronor per person, ``numerator`` the cost and
+    ``denominator`` the count.
 
     - A hidden count (``hidden_reason`` small, filter or linked) hides the cost and the
       count; the amounts stay, they are not about people.

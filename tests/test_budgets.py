@@ -299,7 +299,7 @@ def test_cli_kpis_prints_cost_records_for_a_year(cli_database: str, tmp_path: Pa
     code, out, _ = _run(
         capsys, "kpis", "--metric", "cost_per_ended", "--period", "2019", "--format", "csv"
     )
-    assert code == 0 and out.splitlines()[1].startswith("SAMRE,cost_per_ended,437500.0,")
+    assert code == 0 and out.splitlines()[1].startswith("SAMRE,2019,cost_per_ended,437500.0,")
     assert _run(capsys, "kpis", "--metric", "cost_per_ended", "--period", "2019H1")[0] == 2
     assert _run(capsys, "kpis", "--metric", "cost_per_ended")[0] == 2
     assert (

@@ -105,7 +105,7 @@ def test_a_cost_is_hidden_whenever_its_count_is_and_for_the_same_reason() -> Non
     costs = cost_figures(snapshot, budgets, 2019)
     counts = protected_metrics(
         period_view(snapshot, Period.year(2019)),
-        metrics=["participants", "participants_ended", "outcome_self_sufficient"],
+        metrics=["period_participants", "period_ended", "outcome_self_sufficient"],
         by=["project"],
     )
     reasons = {
@@ -122,19 +122,27 @@ def test_a_cost_is_hidden_whenever_its_count_is_and_for_the_same_reason() -> Non
     assert _rows(costs, "Vägval")["cost_per_participant"]["value"] == 10_000
 
 
-def test_the_newest_snapshot_within_the_year_is_used() -> None:
-    """December 2019 tells the year; a 2020 snapshot is later than the year's end and a
-    June one would miss the autumn."""
+def test_the_year_is_read_from_the_newest_snapshot_as_every_period_figure() -> None:
+    """A later export tells the year more completely (here: one participation of 2019
+    registered late); ``as_of`` gives the year as a report month saw it."""
     june = cases(_samre_2019()[:10], report_month="2019-06")
     december = cases(_samre_2019(), report_month="2019-12")
-    march_2020 = cases(_samre_2019() * 2, report_month="2020-03")
+    late = {"start_date": date(2019, 11, 1)}
+    march_2020 = cases([*_samre_2019(), late], report_month="2020-03")
     snapshots = pl.concat([june, december, march_2020])
     figures = _rows(cost_figures(snapshots, BUDGET, 2019, threshold=0))
-    assert figures["cost_per_participant"]["denominator"] == 20
-    assert figures["cost_per_participant"]["report_month"] == "2019-12"
+    assert figures["cost_per_participant"]["denominator"] == 21
+    assert figures["cost_per_participant"]["report_month"] == "2020-03"
+    as_of_december = _rows(cost_figures(snapshots, BUDGET, 2019, as_of="2019-12", threshold=0))
+    assert as_of_december["cost_per_participant"]["denominator"] == 20
     as_of_june = _rows(cost_figures(snapshots, BUDGET, 2019, as_of="2019-06", threshold=0))
     assert as_of_june["cost_per_participant"]["report_month"] == "2019-06"
     assert year_cases(snapshots, 2019, "2019-06").collect().height == 10
+    # A snapshot from before the year tells nothing of it.
+    assert year_cases(snapshots, 2021).collect().height == 0
+    assert not _rows(cost_figures(june, [{**BUDGET[0], "year": 2020}], 2020))[
+        "cost_per_participant"
+    ]["has_data"]
 
 
 def test_no_ended_participants_gives_no_cost_rather_than_a_made_up_one() -> None:

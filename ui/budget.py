@@ -72,14 +72,24 @@ def budgets_key(store: Store) -> tuple[Budget, ...]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _costs(
-    _store: Store, version: tuple, entries: tuple[Budget, ...], year: int, threshold: int
+    _store: Store,
+    version: tuple,
+    entries: tuple[Budget, ...],
+    year: int,
+    as_of: str | None,
+    threshold: int,
 ) -> pl.DataFrame:
-    return cost_figures_for(_store, year, snapshots=load_snapshots(), threshold=threshold)
+    return cost_figures_for(
+        _store, year, as_of=as_of, snapshots=load_snapshots(), threshold=threshold
+    )
 
 
-def year_costs(store: Store, year: int) -> list[ProjectCosts]:
-    """Each insats's costs for ``year``, cached by the data, the entries and the year."""
-    frame = _costs(store, data_version(store), budgets_key(store), year, SUPPRESSION_THRESHOLD)
+def year_costs(store: Store, year: int, as_of: str | None = None) -> list[ProjectCosts]:
+    """Each insats's costs for ``year`` as of the report month ``as_of`` (None: the newest
+    exports), cached by the data, the entries, the year and the month."""
+    frame = _costs(
+        store, data_version(store), budgets_key(store), year, as_of, SUPPRESSION_THRESHOLD
+    )
     return project_costs(frame)
 
 

@@ -34,7 +34,7 @@ from goals.service import (
 )
 from goals.text import filter_text, target_text, value_text
 from goals.toml_io import GoalDefinitionError, goal_from_mapping
-from metrics.catalogue import CATALOGUE
+from metrics.catalogue import SNAPSHOT_METRICS
 from metrics.costs import COST_METRICS, any_metric
 from store import Store
 from ui.identity import acting_user
@@ -151,7 +151,8 @@ def _goal_form(key: str, goal: Goal | None, projects: list[str]) -> dict[str, An
             index=list(KIND_LABELS).index(goal.kind) if goal else 0,
             horizontal=True,
         )
-        metrics = [*CATALOGUE, *COST_METRICS]
+        # A period figure cannot be judged month by month; a cost is judged on its year.
+        metrics = [*SNAPSHOT_METRICS, *COST_METRICS]
         metric = st.selectbox(
             "Mått (för mätbara mål)",
             metrics,

@@ -29,15 +29,26 @@ if not years:
     )
     st.stop()
 
-year = st.selectbox("År", years, key="economy_year", placeholder="Välj ett år")
-items = year_costs(store, year)
+# A year chosen as the sidebar's period is where the page starts.
+period = filters.selection.period
+start = (
+    years.index(period.first.year)
+    if period and period.kind == "year" and period.first.year in years
+    else 0
+)
+year = st.selectbox("År", years, index=start, key="economy_year", placeholder="Välj ett år")
+items = year_costs(store, year, filters.report_month)
+if filters.report_month is not None:
+    st.caption(
+        f"Antalen är läget enligt exporterna till och med rapportmånaden {filters.report_month}."
+    )
 chosen = filters.selection.chosen("project")
 if chosen is not None:
     items = [item for item in items if item.project in chosen]
 if filters.selection.is_filtered:
     st.caption(
-        "Budgeten gäller hela insatsen, så bara valet av insats i sidomenyn används här; "
-        "kommun, kön, ålder och startdatum gäller inte kostnaderna."
+        "Budgeten gäller hela insatsen, så av urvalet i sidomenyn används här bara insats och "
+        "rapportmånad; kommun, kön, ålder och startdatum gäller inte kostnaderna."
     )
 if not items:
     empty_state(f"Ingen av de valda insatserna har budget eller utfall för {year}. {HOW_TO_RECORD}")
