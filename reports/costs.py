@@ -97,7 +97,7 @@ def cost_section(
         recorded=True,
         lead=(
             f"{source_sentence(item.cost_source)} Antalen gäller deltagare under {year} "
-            f"till och med rapportmånaden, ur insatsens senaste export."
+            "enligt insatsens senaste export till och med rapportmånaden."
         ),
         notes=notes,
         table=_table(item, threshold),

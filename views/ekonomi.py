@@ -18,8 +18,8 @@ st.write(
     "Budget och utfall per insats och år, och vad en deltagare kostar: per deltagare under "
     "året, per avslutad deltagare och per självförsörjande. Kostnaden är det registrerade "
     "utfallet, eller budgeten så länge inget utfall är registrerat; det står vid varje "
-    "insats vilket. Antalen kommer från insatsens senaste export under året och skyddas som "
-    "alla andra tal."
+    "insats vilket. Antalen räknas som alla periodsiffror, ur insatsens senaste export, och "
+    "skyddas som alla andra tal."
 )
 
 years = budget_years(store)
