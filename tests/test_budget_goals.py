@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +136,31 @@ def test_the_pack_defines_a_cost_goals_metric_without_an_entry_for_the_year(
     assert line.status == "grey" and line.value == "Ingen uppgift"
     assert content.costs is not None and not content.costs.recorded
     assert "cost_per_participant" in {m.id for m in content.costs.definitions}
+
+
+def test_the_goal_page_shows_a_cost_goal_in_kronor(
+    store: Store, sqlite_url: str, tmp_path: Path
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    save_budget(store, Budget("SAMRE", 2019, 1_000_000, 800_000), ADMIN)
+    create_goal(store, COST_GOAL, ADMIN)
+    repo = Path(__file__).resolve().parents[1]
+    script = tmp_path / "mal_page.py"
+    script.write_text(
+        "import os, runpy, sys\n"
+        "import streamlit as st\n"
+        f"os.environ['DATABASE_URL'] = {sqlite_url!r}\n"
+        f"sys.path.insert(0, {str(repo)!r})\n"
+        "st.cache_resource.clear()\n"
+        f"runpy.run_path({str(repo / 'views' / 'mal.py')!r}, run_name='__main__')\n",
+        encoding="utf-8",
+    )
+    at = AppTest.from_file(str(script), default_timeout=60).run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert (
+        "**Kostnad per deltagare:** 40 000 kr (n = 20) — mål: högst 45 000 kr "
+        "(gult från 50 000 kr)" in text
+    )
+    assert "✔ Uppfyllt" in text
