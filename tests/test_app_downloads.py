@@ -23,6 +23,7 @@ PAGES = [
     "views/utfall.py",
     "views/kommuner.py",
     "views/trender.py",
+    "views/ekonomi.py",
     "views/datakvalitet.py",
     "views/logg.py",
 ]

@@ -114,7 +114,7 @@ def _chosen_period() -> Period | None:
     state = st.session_state
     code = state.get(_widget("period"), NO_PERIOD)
     if code == OWN_RANGE:
-        days = state.get(_widget("period_range")) or ()
+        days: tuple = state.get(_widget("period_range")) or ()
         if len(days) == 2 and days[0] is not None and days[1] is not None:
             return Period(min(days), max(days))
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.budget import budget_admin
 from ui.goals import admin_panel, goal_view, show_goals
 from ui.state import get_store
 
@@ -18,3 +19,4 @@ if not goals:
     st.info("Inga mål är satta ännu. Lägg till dem under Administrera eller läs in en målfil.")
 show_goals(goals, records, history)
 admin_panel(store, goals, sorted({g.project for g in goals}))
+budget_admin(store, sorted({g.project for g in goals}))
