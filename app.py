@@ -39,6 +39,7 @@ PAGES = {
         st.Page("views/kommuner.py", title="Kommuner", icon=":material/location_city:"),
         st.Page("views/trender.py", title="Trender", icon=":material/show_chart:"),
         st.Page("views/mal.py", title="Mål", icon=":material/flag:"),
+        st.Page("views/ekonomi.py", title="Ekonomi", icon=":material/payments:"),
     ],
     "Data": [
         st.Page("views/datakvalitet.py", title="Datakvalitet", icon=":material/fact_check:"),

@@ -155,9 +155,17 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     except AccessDenied as exc:
         return refused(exc)
     if args.list:
+        from metrics.costs import COST_METRICS
+
         for metric in CATALOGUE.values():
             print(f"{metric.id}\t{metric.label}\t{metric.definition}")
+        for cost in COST_METRICS.values():
+            print(f"{cost.id}\t{cost.label}\t{cost.definition}")
         return EXIT_OK
+    from commands.budget import kpis_costs
+
+    if (code := kpis_costs(args, store)) is not None:
+        return code
     by = []
     for name in args.by or []:
         field = BREAKDOWN_FIELDS.get(name) or (name if name in BREAKDOWN_FIELDS.values() else None)
@@ -350,6 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commands.goals import add_goal_commands
 
     add_goal_commands(commands)
+    from commands.budget import add_budget_commands
+
+    add_budget_commands(commands)
     from commands.access import add_access_commands
 
     add_access_commands(commands)

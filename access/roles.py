@@ -41,6 +41,7 @@ class Action(StrEnum):
     REPORT_EXPORT = "report_export"
     MAPPING_EDIT = "mapping_edit"
     GOAL_EDIT = "goal_edit"
+    BUDGET_EDIT = "budget_edit"
     SUPPRESSION_OFF = "suppression_off"
     PURGE = "purge"
     VIEW_AUDIT = "view_audit"
@@ -61,6 +62,7 @@ ACTIONS: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.REPORT_EXPORT: ("ta ut mötesunderlaget", _UPLOADERS),
     Action.MAPPING_EDIT: ("spara en koppling för en insats", _UPLOADERS),
     Action.GOAL_EDIT: ("ändra mål", _ADMINS),
+    Action.BUDGET_EDIT: ("ändra budget och utfall", _ADMINS),
     Action.SUPPRESSION_OFF: ("stänga av skyddet för små tal", _ADMINS),
     Action.PURGE: ("gallra data", _ADMINS),
     Action.VIEW_AUDIT: ("se loggen", _ADMINS),

@@ -36,7 +36,8 @@ def period_bars(
         part = {
             r["project"]: r for r in frame.filter(pl.col("period") == which).iter_rows(named=True)
         }
-        values, texts = [], []
+        values: list[float | None] = []
+        texts: list[str] = []
         for project in projects:
             row = part.get(project)
             if row is None or row["suppressed"]:

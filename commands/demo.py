@@ -25,7 +25,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     rows = sum(record.rows for outcome in outcomes for record in outcome.imports)
     print(
         f"Demodatat är inläst: {len(outcomes)} exporter från {DEMO_FORBUND}, "
-        f"{rows} ärenderader, med målen."
+        f"{rows} ärenderader, med målen och budgetarna."
     )
     return EXIT_OK
 

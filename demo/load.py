@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from access.roles import Action, User, require, system_user
+from budgets.service import load_demo_budgets
 from demo.generator import write_demo_exports
 from goals.service import load_demo_goals
 from store import DEMO_ACTOR, Store
@@ -44,7 +45,8 @@ def demo_enabled(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def load_demo_set(store: Store) -> list[ImportOutcome]:
-    """Write the 24 demo exports and import each one as the user "demo", then the goals.
+    """Write the 24 demo exports and import each one as the user "demo", then the goals and
+    the budgets.
 
     Going through `import_export` means the demo exercises the same reading, checking and
     storing as a real upload; a demo file that fails its check is a bug, so it raises.
@@ -57,13 +59,14 @@ def load_demo_set(store: Store) -> list[ImportOutcome]:
                 raise RuntimeError(f"Demofilen {path.name} kunde inte läsas in: {outcome.message}")
             outcomes.append(outcome)
     load_demo_goals(store, DEMO_USER)
+    load_demo_budgets(store, DEMO_USER)
     return outcomes
 
 
 def prepare_demo(store: Store, environ: Mapping[str, str] | None = None) -> bool:
     """The app's start-up step: on an empty database with the setting on, load the demo
-    set; a database with the demo set gets the demo goals if it lacks any. Returns whether
-    the demo set was loaded now."""
+    set; a database with the demo set gets the demo goals and budgets if it lacks any.
+    Returns whether the demo set was loaded now."""
     if not demo_enabled(environ):
         return False
     if store.is_empty():
@@ -71,6 +74,7 @@ def prepare_demo(store: Store, environ: Mapping[str, str] | None = None) -> bool
         return True
     if store.has_demo_data():
         load_demo_goals(store, DEMO_USER)
+        load_demo_budgets(store, DEMO_USER)
     return False
 
 

@@ -61,11 +61,11 @@ def _figure(row: Mapping[str, Any] | None, name: str) -> Any:
 
 
 def has_data(metric: str, row: Mapping[str, Any] | None) -> bool:
-    """Whether a metric row carries a value to judge: counts need a value, the rest a
-    denominator above zero as well."""
+    """Whether a metric row carries a value to judge: counts need a value, the rest (a cost
+    per participant too) a denominator above zero as well."""
     if row is None or row.get("value") is None:
         return False
-    if CATALOGUE[metric].kind == "count":
+    if metric in CATALOGUE and CATALOGUE[metric].kind == "count":
         return True
     denominator = row.get("denominator")
     return denominator is not None and denominator > 0

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from access.roles import Action, User, require, system_user
+from budgets.service import cost_figures_for
 from goals.evaluate import Evaluation, evaluate
 from goals.model import FILTER_FIELDS, MANUAL_STATUSES, STATUS_LABELS, STATUSES, Goal
 from goals.records import GoalFigures, GoalMonth, GoalsSummary, GoalStatus
@@ -29,6 +30,7 @@ from goals.toml_io import (
 )
 from ingest.schema import FIELDS_BY_NAME, REPORT_MONTH_FIELD
 from metrics.catalogue import compute_metrics, metric_counts
+from metrics.costs import is_cost_metric
 from metrics.figures import selection_protection
 from metrics.protection import SUPPRESSION_THRESHOLD, ProtectedCounts, hidden_metric
 from metrics.selection import Selection, select_cases
@@ -312,6 +314,9 @@ class _Evaluator:
         stored = self.goal_store.statuses([g.id for g in goals]) if goals else []
         self.stored = {(r["goal_id"], r["report_month"]): r for r in stored}
         self._protected: dict[tuple, ProtectedCounts] = {}
+        self.store = store
+        self._costs: dict[tuple[str, int], pl.DataFrame] = {}
+        self._all_snapshots: pl.DataFrame | None = None
 
     def month_snapshot(self, goal: Goal, month: str) -> pl.DataFrame:
         """The insats's snapshot of that month: what the goal's selection picks from."""
@@ -321,6 +326,34 @@ class _Evaluator:
     def month_cases(self, goal: Goal, month: str) -> pl.DataFrame:
         return select_cases(self.month_snapshot(goal, month), goal_selection(goal)).collect()
 
+    def metric_row(self, goal: Goal, month: str) -> dict[str, Any] | None:
+        """The goal's metric on the data of ``month``, unprotected (what is judged)."""
+        if is_cost_metric(goal.metric):
+            return self.cost_row(goal, month, threshold=0)
+        return _metric_row(self.month_cases(goal, month), goal)
+
+    def cost_row(self, goal: Goal, month: str, threshold: int) -> dict[str, Any] | None:
+        """A cost goal's row: the cost of the year of ``month`` for the goal's insats, as of
+        that month (``None`` without a budget or outcome for the year).
+
+        The counts are the förbund's, protected together as on the Ekonomi page.
+        """
+        key = (month, threshold)
+        if key not in self._costs:
+            if self._all_snapshots is None:
+                self._all_snapshots = self.store.load_snapshots()
+            self._costs[key] = cost_figures_for(
+                self.store,
+                int(month[:4]),
+                as_of=month,
+                snapshots=self._all_snapshots,
+                threshold=threshold,
+            )
+        rows = self._costs[key].filter(
+            (pl.col("project") == goal.project) & (pl.col("metric") == goal.metric)
+        )
+        return rows.row(0, named=True) if rows.height else None
+
     def protection(self, goal: Goal, month: str | None, threshold: int) -> dict[str, Any]:
         """How the goal's figures are protected for small numbers in that month.
 
@@ -329,6 +362,10 @@ class _Evaluator:
         """
         if month is None or goal.metric is None or threshold <= 1:
             return {"hidden_reason": None, "denominator_hidden": False}
+        if is_cost_metric(goal.metric):
+            row = self.cost_row(goal, month, threshold)
+            reason = None if row is None else row["hidden_reason"]
+            return {"hidden_reason": reason, "denominator_hidden": reason is not None}
         key = (goal.project, month, json.dumps(goal_to_row(goal)["filters"]), threshold)
         if key not in self._protected:
             self._protected[key] = selection_protection(
@@ -350,7 +387,7 @@ class _Evaluator:
             for month in self.months[goal.project]:
                 if (goal.id, month) in self.stored:
                     continue
-                result = evaluate(goal, _metric_row(self.month_cases(goal, month), goal), month)
+                result = evaluate(goal, self.metric_row(goal, month), month)
                 row = {
                     "goal_id": goal.id,
                     "report_month": month,
@@ -377,7 +414,7 @@ class _Evaluator:
         """The current definition on the data of ``month`` (``None``: no data)."""
         if month is None:
             return evaluate(goal, None)
-        return evaluate(goal, _metric_row(self.month_cases(goal, month), goal))
+        return evaluate(goal, self.metric_row(goal, month))
 
 
 def _figures(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from goals.model import Goal
 from goals.records import GoalFigures
-from metrics.catalogue import CATALOGUE
+from metrics.costs import any_metric
 from metrics.protection import SUPPRESSION_THRESHOLD
 from presentation.numbers import format_n, format_share, format_value
 
 
 def threshold_number(metric: str, value: float) -> str:
     """A target or threshold in the metric's unit: ``0.3`` -> ``"30 %"``."""
-    kind = CATALOGUE[metric].kind
+    kind = any_metric(metric).kind
     if kind == "share":
         # Targets are round numbers: "30 %" reads better than "30,0 %".
         return format_share(value, decimals=0 if round(value * 100, 6).is_integer() else 1)
@@ -40,7 +40,7 @@ def value_text(goal: Goal, record: GoalFigures, threshold: int = SUPPRESSION_THR
     """The value judged, with its basis: ``"87,6 % (204 av 233)"``; ``"–"`` without one."""
     if goal.metric is None:
         return ""
-    metric = CATALOGUE[goal.metric]
+    metric = any_metric(goal.metric)
     if record.suppressed:
         return format_n(
             None,
@@ -54,7 +54,7 @@ def value_text(goal: Goal, record: GoalFigures, threshold: int = SUPPRESSION_THR
     shown = format_value(record.value, metric.kind)
     if metric.kind == "share":
         return f"{shown} ({format_n(record.numerator, record.denominator)})"
-    if metric.kind in ("median", "difference") and record.denominator is not None:
+    if metric.kind in ("median", "difference", "cost") and record.denominator is not None:
         return f"{shown} (n = {record.denominator})"
     return shown
 

@@ -20,6 +20,7 @@ from goals.model import DIRECTIONS, FILTER_FIELDS, KINDS, MANUAL_STATUSES, Goal,
 from ingest.municipalities import resolve
 from ingest.schema import FIELDS_BY_NAME
 from metrics.catalogue import CATALOGUE
+from metrics.costs import is_cost_metric, is_known_metric
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
 _REQUIRED = ("id", "project", "title", "period")
@@ -137,9 +138,9 @@ def goal_from_mapping(data: Mapping[str, Any]) -> tuple[Goal | None, list[str]]:
         absent = [key for key in _MEASURED_KEYS if data.get(key) is None]
         if absent:
             problems.append(f"saknar {', '.join(absent)} för ett mätbart mål")
-        if metric is not None and metric not in CATALOGUE:
+        if metric is not None and not is_known_metric(metric):
             problems.append(f"okänt mått '{metric}'")
-        elif metric is not None and CATALOGUE[metric].period:
+        elif metric in CATALOGUE and CATALOGUE[metric].period:
             problems.append(
                 f"måttet '{metric}' gäller en period och kan inte följas månad för månad; "
                 "välj ett mått för läget vid rapportmånaden"
@@ -168,6 +169,11 @@ def goal_from_mapping(data: Mapping[str, Any]) -> tuple[Goal | None, list[str]]:
     if decision and removed is None and "removed" not in data:
         problems.append("ett beslut (decision) behöver datumet då målet togs bort (removed)")
     filters = _filters(data, problems)
+    if kind == "measured" and is_cost_metric(metric) and filters:
+        problems.append(
+            f"{metric} gäller hela insatsen (budgeten är insatsens): ta bort filtren "
+            f"{', '.join(filters)}"
+        )
     for key in ("title", "period", "project", "description", "comment", "decision"):
         if key in data and not isinstance(data[key], str):
             problems.append(f"{key} ska vara text")

@@ -65,7 +65,8 @@ def against_last_year(
         return None
     period = selection.period or year_to_date(month)
     earlier = period.a_year_earlier()
-    totals, parts = [], []
+    totals: list[pl.DataFrame] = []
+    parts: list[pl.DataFrame] = []
     for which, chosen in (("now", period), ("earlier", earlier)):
         view = selection.with_period(chosen)
         for frame, out in (

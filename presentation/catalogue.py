@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.catalogue import CATALOGUE
+from metrics.catalogue import CATALOGUE, Metric
+from metrics.costs import COST_METRICS, CostMetric
 
-KIND_LABELS = {"count": "Antal", "share": "Andel", "median": "Median", "difference": "Skillnad"}
+KIND_LABELS = {
+    "count": "Antal",
+    "share": "Andel",
+    "median": "Median",
+    "difference": "Skillnad",
+    "cost": "Kostnad",
+}
 
 
 def catalogue_table() -> pl.DataFrame:
-    metrics = list(CATALOGUE.values())
+    """Every metric a page, goal or the command line can show: the catalogue's, then the
+    costs per participant."""
+    metrics: list[Metric | CostMetric] = [*CATALOGUE.values(), *COST_METRICS.values()]
     return pl.DataFrame(
         {
             "Mått": [m.label for m in metrics],
@@ -25,7 +34,7 @@ def catalogue_table() -> pl.DataFrame:
 
 def definition(metric_id: str) -> str:
     """The one-sentence definition, for hover help next to a number."""
-    metric = CATALOGUE[metric_id]
+    metric = CATALOGUE.get(metric_id) or COST_METRICS[metric_id]
     parts = [metric.definition]
     if metric.denominator:
         parts.append(f"Täljare: {metric.numerator}. Nämnare: {metric.denominator}.")

@@ -25,8 +25,10 @@ SPACE = " "  # U+0020, used for thousands and before "%"
 MINUS = "\u2212"
 MISSING_TEXT = "Uppgift saknas"
 
-MetricKind = Literal["count", "share", "median", "difference"]
-METRIC_KINDS: tuple[str, ...] = ("count", "share", "median", "difference")
+MetricKind = Literal["count", "share", "median", "difference", "cost"]
+METRIC_KINDS: tuple[str, ...] = ("count", "share", "median", "difference", "cost")
+#: After an amount of money: "50 000 kr".
+CURRENCY = "kr"
 
 
 #: Shown instead of a count hidden only so that a small one cannot be worked out: it may
@@ -114,6 +116,25 @@ def format_pp(value: float | None, decimals: int = 1) -> str:
     return text + SPACE + "procentenheter"
 
 
+def format_sek(value: float | int | None) -> str:
+    """An amount in whole kronor: ``51234.6`` -> ``"51 235 kr"``."""
+    known = _known(value)
+    if known is None:
+        return MISSING_TEXT
+    return _babel(known, _pattern(0)) + SPACE + CURRENCY
+
+
+def format_msek(value: float | int | None) -> str:
+    """A large amount in millions of kronor, as boards say it: ``6_900_000`` ->
+    ``"6,9 mnkr"`` (two decimals below ten million kronor: ``"1,05 mnkr"``)."""
+    known = _known(value)
+    if known is None:
+        return MISSING_TEXT
+    millions = known / 1_000_000
+    decimals = 2 if abs(millions) < 10 else 1
+    return _babel(millions, _pattern(decimals, optional=True)) + SPACE + "mnkr"
+
+
 def format_median(value: float | None) -> str:
     """A median: whole numbers without decimals, halves with one (``14.5`` -> ``"14,5"``)."""
     known = _known(value)
@@ -138,7 +159,7 @@ def format_value(
     threshold: int = SUPPRESSION_THRESHOLD,
     reason: str | None = None,
 ) -> str:
-    """Format a metric value by its kind (count, share, median or difference).
+    """Format a metric value by its kind (count, share, median, difference or cost).
 
     A suppressed value reads "<5" whatever its kind (or "dold" when it was hidden to
     protect another cell), so a hidden cell looks the same in every chart and table.
@@ -153,6 +174,8 @@ def format_value(
         return format_median(value)
     if kind == "difference":
         return format_pp(value)
+    if kind == "cost":
+        return format_sek(value)
     raise ValueError(f"okänd måttyp: {kind!r} (väntade en av {', '.join(METRIC_KINDS)})")
 
 

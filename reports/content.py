@@ -8,12 +8,13 @@ without reading a PDF.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
@@ -32,6 +33,7 @@ from goals.service import get_goal, goal_history, goal_statuses, list_goals, sta
 from goals.text import target_text
 from ingest.schema import REPORT_MONTH_FIELD
 from metrics.catalogue import CATALOGUE, Metric
+from metrics.costs import COST_METRICS
 from metrics.figures import (
     comparison_figures,
     detail_figures,
@@ -69,6 +71,9 @@ from presentation.overview import (
 from presentation.quality import TOTAL_METRICS, protect_quality_counts
 from presentation.trends import trend_table
 from store import Store
+
+if TYPE_CHECKING:
+    from reports.costs import CostSection
 
 #: The municipality comparison and the dumbbell look at activity, as the Kommuner page does.
 COMPARISON_METRIC = "share_active_end"
@@ -179,6 +184,7 @@ class ReportContent:
     definitions: tuple[Metric, ...]
     threshold: int = SUPPRESSION_THRESHOLD
     demo_notice: str = field(default=DEMO_NOTICE)
+    costs: CostSection | None = None
     #: The goals month by month (stored statuses), before the goal table; None: no goals.
     scorecard: Scorecard | None = None
     #: The period whose months the scorecard shows; None: the newest stored months.
@@ -207,6 +213,8 @@ class ReportContent:
         if self.scorecard is not None:
             own.append(self.scorecard_table())
         own += [t for t in (self.completeness, self.trend_table) if t is not None]
+        if self.costs is not None and self.costs.table is not None:
+            own.append(self.costs.table)
         return own + [c.table for c in self.charts()]
 
     def key_number_table(self) -> Table:
@@ -323,7 +331,7 @@ def _key_numbers(totals: pl.DataFrame, threshold: int) -> tuple[KeyNumber, ...]:
 def _goal_line(store: Store, record: GoalStatus, threshold: int) -> GoalLine:
     style = goal_status_style(STYLE_IDS[record.status])
     goal = get_goal(store, record.id)
-    metric = CATALOGUE.get(record.metric or "")
+    metric = CATALOGUE.get(record.metric or "") or COST_METRICS.get(record.metric or "")
     suppressed = record.suppressed
     denominator = record.denominator
     if metric is None:
@@ -675,6 +683,12 @@ def build_report(
     if comparison is not None or activity is not None:
         shown += ["share_active_start", COMPARISON_METRIC]
 
+    from reports.costs import cost_section
+
+    costs = cost_section(store, project, month, threshold=threshold)
+    if any(g.metric in COST_METRICS for g in goals) and not costs.definitions:
+        # A goal on a cost is defined in the appendix even when the year has no entry.
+        costs = dataclasses.replace(costs, definitions=tuple(COST_METRICS.values()))
     is_demo = store.has_demo_data()
     made = made or dt.datetime.now(TIMEZONE).date()
     return ReportContent(
@@ -698,6 +712,7 @@ def build_report(
         completeness=filled,
         definitions=_definitions(shown),
         threshold=threshold,
+        costs=costs,
         scorecard=scorecard,
         scorecard_period=period,
     )

@@ -21,6 +21,8 @@ from access.roles import (
     require_suppression,
     roles_from_mapping,
 )
+from budgets.model import Budget
+from budgets.service import save_budget
 from goals.model import Goal
 from goals.service import create_goal, list_goals
 from imports.service import purge, restore_import
@@ -42,6 +44,7 @@ EXPECTED: dict[str, set[str]] = {
     "restore": {"admin", "uploader"},
     "report_export": {"admin", "uploader"},
     "goal_edit": {"admin"},
+    "budget_edit": {"admin"},
     "suppression_off": {"admin"},
     "purge": {"admin"},
     "view_audit": {"admin"},
@@ -77,6 +80,7 @@ def _calls(store: Store, ids: dict[str, int]) -> dict[str, Callable[[User], obje
         "restore": lambda u: restore_import(store, u, ids["replaced"]),
         "report_export": lambda u: require(u, Action.REPORT_EXPORT, store, "mötesunderlag"),
         "goal_edit": lambda u: create_goal(store, GOAL, u),
+        "budget_edit": lambda u: save_budget(store, Budget("SAMRE", 2019, 3_500_000), u),
         "suppression_off": lambda u: require_suppression(u, 0, 5, store, "kpis"),
         "purge": lambda u: purge(store, u, "SAMRE", date(2019, 4, 1)),
         "view_audit": lambda u: read_audit(store, u),

@@ -18,6 +18,7 @@ PAGES = [
     "views/kommuner.py",
     "views/trender.py",
     "views/mal.py",
+    "views/ekonomi.py",
     "views/datakvalitet.py",
     "views/definitioner.py",
     "views/ladda_upp.py",

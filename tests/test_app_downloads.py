@@ -23,6 +23,7 @@ PAGES = [
     "views/utfall.py",
     "views/kommuner.py",
     "views/trender.py",
+    "views/ekonomi.py",
     "views/datakvalitet.py",
     "views/logg.py",
 ]
@@ -51,8 +52,9 @@ def downloads(demo_database, monkeypatch) -> dict[str, pl.DataFrame]:
 
 
 def _every_choice(at: AppTest) -> None:
-    """Run the page once per option of each choice widget it has."""
-    for widget in [*at.selectbox, *at.radio]:
+    """Run the page once per option of each choice widget it has (the sidebar's shared
+    filters are the pages' tests')."""
+    for widget in [*at.main.selectbox, *at.main.radio]:
         for option in widget.options:
             widget.set_value(option).run()
             assert not at.exception, [e.value for e in at.exception]

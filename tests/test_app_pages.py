@@ -196,3 +196,12 @@ def test_the_overview_leads_with_what_changed(app, demo_database):
     assert any(period_sentence(expected).split(",")[0] in t for t in texts)
     assert any("bytt färg sedan förra månaden" in t for t in texts)
     assert any("95 %-gränserna" in t for t in texts)
+
+
+def test_an_own_range_starts_as_the_year_so_far(app):
+    at = app.run()
+    at.selectbox(key="filter_period").set_value("intervall").run()
+    assert not at.exception, [e.value for e in at.exception]
+    first, last = at.date_input(key="filter_period_range").value
+    assert (first.month, first.day) == (1, 1) and first.year == last.year
+    assert at.query_params["period"] in (f"{first}..{last}", [f"{first}..{last}"])

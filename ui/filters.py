@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from ingest.schema import BREAKDOWN_HEADERS, FIELDS_BY_NAME
+from metrics.headlines import year_to_date
 from metrics.period import Period, parse_period, recent_periods
 from metrics.selection import Selection
 from presentation.selection import describe_selection, value_label
@@ -113,7 +114,7 @@ def _chosen_period() -> Period | None:
     state = st.session_state
     code = state.get(_widget("period"), NO_PERIOD)
     if code == OWN_RANGE:
-        days = state.get(_widget("period_range")) or ()
+        days: tuple = state.get(_widget("period_range")) or ()
         if len(days) == 2 and days[0] is not None and days[1] is not None:
             return Period(min(days), max(days))
         return None
@@ -175,7 +176,10 @@ def sidebar_filters(snapshots: pl.DataFrame) -> Filters:
         ),
     )
     if st.session_state.get(_widget("period")) == OWN_RANGE:
-        st.session_state.setdefault(_widget("period_range"), ())
+        # An own range starts as the year so far, so the figures never wait on an empty field.
+        if months and _widget("period_range") not in st.session_state:
+            so_far = year_to_date(months[0])
+            st.session_state[_widget("period_range")] = (so_far.first, so_far.last)
         side.date_input(
             "Periodens första och sista dag", key=_widget("period_range"), format="YYYY-MM-DD"
         )

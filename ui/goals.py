@@ -34,7 +34,8 @@ from goals.service import (
 )
 from goals.text import filter_text, target_text, value_text
 from goals.toml_io import GoalDefinitionError, goal_from_mapping
-from metrics.catalogue import CATALOGUE
+from metrics.catalogue import SNAPSHOT_METRICS
+from metrics.costs import COST_METRICS, any_metric
 from store import Store
 from ui.identity import acting_user
 from ui.text import escape_markdown
@@ -78,7 +79,7 @@ def show_goal(goal: Goal, record: GoalStatus, history: list[GoalMonth]) -> None:
             details.append(f"Rapportmånad {record.month}")
         st.markdown(escape_markdown(" · ".join(details)))
         if goal.kind == "measured" and goal.metric is not None:
-            metric = CATALOGUE[goal.metric]
+            metric = any_metric(goal.metric)
             st.markdown(
                 f"**{metric.label}:** {value_text(goal, record)} — mål: {target_text(goal)}"
             )
@@ -150,12 +151,13 @@ def _goal_form(key: str, goal: Goal | None, projects: list[str]) -> dict[str, An
             index=list(KIND_LABELS).index(goal.kind) if goal else 0,
             horizontal=True,
         )
-        metrics = list(CATALOGUE)
+        # A period figure cannot be judged month by month; a cost is judged on its year.
+        metrics = [*SNAPSHOT_METRICS, *COST_METRICS]
         metric = st.selectbox(
             "Mått (för mätbara mål)",
             metrics,
             index=metrics.index(goal.metric) if goal and goal.metric else 0,
-            format_func=lambda m: CATALOGUE[m].label,
+            format_func=lambda m: any_metric(m).label,
         )
         direction = st.selectbox(
             "Riktning",

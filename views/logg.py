@@ -18,8 +18,9 @@ store = get_store()
 user = acting_user()
 st.title("Logg")
 st.write(
-    "Varje import, ersättning, återställning, måländring, gallring, export av "
-    "mötesunderlaget och nekad åtgärd: vem, när, vad och från vilken fil eller vilket mål."
+    "Varje import, ersättning, återställning, måländring, ändring av budget eller utfall, "
+    "gallring, export av mötesunderlaget och nekad åtgärd: vem, när, vad och från vilken fil, "
+    "vilket mål eller vilken insats och vilket år."
 )
 since = st.date_input(
     "Visa poster från och med", value=date.today() - timedelta(days=90), format="YYYY-MM-DD"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.budget import budget_admin
 from ui.filters import current_filters
 from ui.goals import admin_panel, show_goals
 from ui.scorecard import choose_goal, goal_page, show_scorecard, show_trend
@@ -29,4 +30,6 @@ else:
         show_trend(store, page, chosen, meeting_mode=filters.meeting_mode)
     st.header("Målen i detalj")
 show_goals(page.goals, page.records, page.history)
-admin_panel(store, page.goals, sorted({g.project for g in page.goals}))
+projects = sorted({g.project for g in page.goals})
+admin_panel(store, page.goals, projects)
+budget_admin(store, projects)

@@ -1,0 +1,1 @@
+"""Budgets and outcomes (utfall) per insats and year, and the costs per participant."""
