@@ -20,7 +20,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -37,7 +37,7 @@ from goals.model import (
 )
 from goals.records import GoalMonth, GoalStatus
 from goals.text import band_text, target_text, threshold_number, value_text
-from metrics.catalogue import CATALOGUE
+from metrics.costs import any_metric, is_known_metric
 from metrics.protection import SUPPRESSION_THRESHOLD
 from presentation.numbers import MetricKind
 
@@ -311,8 +311,8 @@ def _field_value(goal: Goal, field: str, text: str | None) -> str:
             return band_text(goal.metric, (float(value[0]), float(value[1])))
         if isinstance(value, int | float):
             return threshold_number(goal.metric, float(value))
-    if field == "metric" and isinstance(value, str) and value in CATALOGUE:
-        return CATALOGUE[value].label.lower()
+    if field == "metric" and isinstance(value, str) and is_known_metric(value):
+        return any_metric(value).label.lower()
     if field == "direction" and isinstance(value, str):
         return DIRECTION_LABELS.get(value, value)
     if field == "kind" and isinstance(value, str):
@@ -379,7 +379,7 @@ def goal_trend(
     shown = sorted(set(months))
     stored = {m.month: m for m in history if m.month in set(shown)}
     kept = [stored[m] for m in shown if m in stored]
-    metric = CATALOGUE[goal.metric] if goal.metric is not None else None
+    metric = any_metric(goal.metric) if goal.metric is not None else None
 
     rows = []
     points = []
@@ -418,7 +418,8 @@ def goal_trend(
         project=goal.project,
         metric=goal.metric,
         value_label=None if metric is None else metric.label,
-        value_kind=None if metric is None else metric.kind,
+        # A cost metric's kind is "cost", a kind as any other (typed as plain text there).
+        value_kind=None if metric is None else cast(MetricKind, metric.kind),
         months=tuple(rows),
         points=tuple(points),
         zones=tuple(_zones(goal, kept)),

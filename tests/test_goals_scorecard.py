@@ -400,3 +400,45 @@ def test_a_value_hidden_to_protect_another_reads_dold_not_less_than_five() -> No
     )
     assert value_text(PLAN, linked) == "dold av 40"
     assert value_text(PLAN, replace(linked, hidden_reason="small")) == "<5 av 40"
+
+
+def test_a_cost_goal_has_its_trend_in_kronor() -> None:
+    from charts.goal_trend import goal_trend as draw
+
+    goal = Goal(
+        id="kostnad",
+        project="SAMRE",
+        title="Kostnad per deltagare högst 45 000 kr",
+        period="Huvudmål",
+        metric="cost_per_participant",
+        direction="lower",
+        target=45_000,
+        yellow=50_000,
+    )
+    month = GoalMonth(
+        status="yellow",
+        label="Delvis uppfyllt",
+        value=47_500.0,
+        numerator=None,
+        denominator=20,
+        suppressed=False,
+        hidden_reason=None,
+        month="2019-12",
+        direction="lower",
+        target=45_000,
+        yellow=50_000,
+    )
+    trend = goal_trend(goal, [month], [], ["2019-12"])
+    assert trend.value_kind == "cost" and trend.value_label == "Kostnad per deltagare"
+    assert [(z.low, z.high) for z in trend.zones] == [(None, 45_000), (45_000, 50_000)]
+    assert all("kr" in z.text for z in trend.zones), [z.text for z in trend.zones]
+    assert "kr" in trend.points[0].hover
+    figure = draw(
+        trend.points,
+        trend.zones,
+        value_label=trend.value_label,
+        value_kind=trend.value_kind,
+        title=goal.title,
+    )
+    assert list(figure.data[0].y) == [47_500.0]
+    assert figure.layout.yaxis.range[1] >= 50_000
