@@ -34,6 +34,7 @@ from goals.scorecard import (
 from goals.service import goal_changes, goal_history, goal_statuses, list_goals, status_months
 from metrics.period import Period
 from store import Store
+from store.budget_store import BudgetStore
 from store.goal_store import GoalStore
 from ui.layout import chart_font_size, show_chart, show_table
 from ui.state import data_version
@@ -113,13 +114,17 @@ def _cached(_store: Store, version: tuple, chosen: tuple[str, ...] | None) -> Go
 def goal_page(store: Store, period: Period | None) -> GoalPage:
     """The goals for the page, over the period's months or the newest stored ones.
 
-    Cached until the data or a goal changes: choosing a goal's trend reruns the page, and a
-    meeting should not wait for every goal to be read again.
+    Cached until the data, a goal or a budget changes (a cost goal is judged on the budget's
+    outcome): choosing a goal's trend reruns the page, and a meeting should not wait for
+    every goal to be read again.
     """
     goals_version = tuple(
         (r["id"], str(r["updated_at"])) for r in GoalStore(store.engine).goal_rows()
     )
-    version = (store.where, data_version(store), goals_version)
+    budgets_version = tuple(
+        (r["project"], r["year"], str(r["updated_at"])) for r in BudgetStore(store.engine).rows()
+    )
+    version = (store.where, data_version(store), goals_version, budgets_version)
     return _cached(store, version, None if period is None else tuple(period.months()))
 
 
