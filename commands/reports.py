@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commandline import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, open_store, report_month
+from commandline import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, open_store, period, report_month
 
 if TYPE_CHECKING:
     from reports.export import ReportFormat
@@ -39,7 +39,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from reports.export import export_report
 
     try:
-        content, data = export_report(open_store(), args.project, args.month, kind, cli_actor(args))
+        content, data = export_report(
+            open_store(), args.project, args.month, kind, cli_actor(args), args.period
+        )
     except AccessDenied as exc:
         return refused(exc)
     except ReportUnavailable as exc:
@@ -58,6 +60,12 @@ def add_report_commands(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--project", required=True, help="insatsen, som i exportens kolumn insats")
     report.add_argument(
         "--month", type=report_month, help="rapportmånad ÅÅÅÅ-MM (standard: den senaste)"
+    )
+    report.add_argument(
+        "--period",
+        type=period,
+        help="målen månad för månad under perioden (2019, 2019H1, 2019Q3); standard: "
+        "de senaste tolv månaderna",
     )
     report.add_argument("--out", required=True, metavar="FIL", help="FIL.pdf eller FIL.html")
     report.set_defaults(handler=cmd_report)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from access.roles import Action, User, require
+from metrics.period import Period
 from reports.content import ReportContent, build_report
 from store import Store
 
@@ -26,20 +27,31 @@ def render(content: ReportContent, kind: ReportFormat) -> bytes:
 
 
 def export_report(
-    store: Store, project: str, month: str | None, kind: ReportFormat, user: User
+    store: Store,
+    project: str,
+    month: str | None,
+    kind: ReportFormat,
+    user: User,
+    period: Period | None = None,
 ) -> tuple[ReportContent, bytes]:
-    """Build the pack for ``project`` as of ``month`` if ``user`` may take it out.
+    """Build the pack for ``project`` as of ``month`` if ``user`` may take it out (its goals'
+    scorecard over the months of ``period``, if given).
 
     Raises ``AccessDenied`` (logged) without the role and ``ReportUnavailable`` when there
     is nothing to report; a pack that was made is logged with who, what and which format.
     """
     who = require(user, Action.REPORT_EXPORT, store, f"mötesunderlag {project}")
-    content = build_report(store, project, month)
+    content = build_report(store, project, month, period=period)
     data = render(content, kind)
     store.audit(
         who.actor,
         "report_export",
         f"mötesunderlag {content.project}",
-        {"month": content.month, "format": kind, "bytes": len(data)},
+        {
+            "month": content.month,
+            "format": kind,
+            "bytes": len(data),
+            **({"period": period.code} if period is not None else {}),
+        },
     )
     return content, data

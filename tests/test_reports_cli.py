@@ -114,3 +114,15 @@ def test_cli_refuses_a_role_without_report_export(demo_db, tmp_path, monkeypatch
     out = tmp_path / "underlag.html"
     assert run("report", "--project", "Brobygget", "--out", str(out)) == EXIT_REFUSED
     assert not out.exists()
+
+
+def test_a_pack_for_a_period_shows_the_goals_over_its_months(demo_db: str, tmp_path) -> None:
+    out = tmp_path / "underlag.html"
+    argv = ("report", "--project", "Vägval", "--month", "2019-06", "--period", "2019Q2")
+    assert run(*argv, "--out", str(out)) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "kvartal 2 2019" in text
+    months = [f'<th scope="col" class="sc-month">2019-0{m}</th>' for m in range(3, 7)]
+    assert [month in text for month in months] == [False, True, True, True]
+    last = Store(demo_db).audit_entries()[0]
+    assert last["action"] == "report_export" and last["detail"]["period"] == "2019Q2"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from metrics.period import Period
 from store import Store
 from ui.filters import Filters
 from ui.text import escape_markdown
@@ -26,8 +27,11 @@ def _file_stem(project: str, month: str | None) -> str:
     return f"motesunderlag-{slug}" + (f"-{month}" if month else "")
 
 
-def report_downloads(store: Store, project: str, month: str | None) -> None:
-    """The PDF and HTML buttons for ``project`` as of ``month`` (None: its newest month)."""
+def report_downloads(
+    store: Store, project: str, month: str | None, period: Period | None = None
+) -> None:
+    """The PDF and HTML buttons for ``project`` as of ``month`` (None: its newest month), its
+    goals month by month over ``period`` (None: the newest months)."""
     from access.roles import Action, can
     from reports.export import export_report
     from ui.identity import acting_user
@@ -46,7 +50,7 @@ def report_downloads(store: Store, project: str, month: str | None) -> None:
         st.info(NO_BROWSER_TEXT, icon=":material/hide_image:")
 
     def pack(kind: ReportFormat) -> Callable[[], bytes]:
-        return lambda: export_report(store, project, month, kind, user)[1]
+        return lambda: export_report(store, project, month, kind, user, period)[1]
 
     stem = _file_stem(project, month)
     left, right = st.columns(2)
@@ -55,7 +59,7 @@ def report_downloads(store: Store, project: str, month: str | None) -> None:
         data=pack("pdf"),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
-        key=f"report_pdf_{project}_{month}",
+        key=f"report_pdf_{project}_{month}_{period}",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
     )
@@ -64,7 +68,7 @@ def report_downloads(store: Store, project: str, month: str | None) -> None:
         data=pack("html"),
         file_name=f"{stem}.html",
         mime="text/html",
-        key=f"report_html_{project}_{month}",
+        key=f"report_html_{project}_{month}_{period}",
         on_click="ignore",
         icon=":material/code:",
     )
@@ -100,4 +104,4 @@ def meeting_pack_section(store: Store, filters: Filters) -> None:
             icon=":material/info:",
         )
         return
-    report_downloads(store, project, month)
+    report_downloads(store, project, month, filters.selection.period)
