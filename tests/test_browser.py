@@ -122,6 +122,19 @@ def _scorecard_geometry(page: Page) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_the_overview_of_a_period_passes_axe(app: harness.RunningApp, page: Page) -> None:
+    """A chosen period adds its own counts and the annual-report table to Översikt."""
+    harness.open_app_page(page, app.base_url + "/?period=2019")
+    assert page.get_by_role("heading", name="Det här har hänt").count() == 1
+    heading = "Underlag till årsrapport och Uppföljning Finsam, år 2019"
+    assert page.get_by_role("heading", name=heading).count() == 1
+    shot = harness.save_screenshot(page, "oversikt_period")
+    problems = page_problems(page)
+    assert not problems, f"bild: {shot}\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_goals_scorecard_and_a_trend_pass_axe_and_work_by_keyboard(
     app: harness.RunningApp, page: Page
 ) -> None:
