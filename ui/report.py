@@ -53,13 +53,14 @@ def report_downloads(
         return lambda: export_report(store, project, month, kind, user, period)[1]
 
     stem = _file_stem(project, month)
+    suffix = f"_{period.code}" if period is not None else ""
     left, right = st.columns(2)
     left.download_button(
         "Ladda ner mötesunderlaget (PDF)",
         data=pack("pdf"),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
-        key=f"report_pdf_{project}_{month}_{period}",
+        key=f"report_pdf_{project}_{month}{suffix}",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
     )
@@ -68,7 +69,7 @@ def report_downloads(
         data=pack("html"),
         file_name=f"{stem}.html",
         mime="text/html",
-        key=f"report_html_{project}_{month}_{period}",
+        key=f"report_html_{project}_{month}{suffix}",
         on_click="ignore",
         icon=":material/code:",
     )
