@@ -374,6 +374,10 @@ def _base_columns() -> dict[str, pl.Expr]:
     }
 
 
+#: The count of participations that started in the period (period views only).
+NEW_IN_PERIOD = "_new"
+
+
 def _row_flags() -> dict[str, pl.Expr]:
     """Per-row Booleans; every numerator and denominator is the sum of one of them."""
     col = pl.col
@@ -394,7 +398,7 @@ def _row_flags() -> dict[str, pl.Expr]:
         "_both_steps": col("_both_steps"),
         "_step_up": col("_both_steps") & (col("step_end") > col("step_start")).fill_null(False),
         # Without a period every participation is new: the period is all history.
-        "_new": (col("start_date") >= col(PERIOD_FIRST)).fill_null(True),
+        NEW_IN_PERIOD: (col("start_date") >= col(PERIOD_FIRST)).fill_null(True),
         **{f"_{o}": col(f"_{o}") for o in OUTCOMES},
         "_work_or_studies": col("_self_sufficient") & work_or_studies_condition(),
     }
@@ -497,7 +501,13 @@ def count_tables(
     keys = [split] if split else []
     fields = sorted({f for table in groupings for f in table})
     person = ~pl.col("anonymous").fill_null(False)
-    flags = {name: (expr & person) for name, expr in count_flags().items()}
+    # New in the period is a count of period views only: elsewhere it would repeat _person.
+    period = is_period_view(cases)
+    flags = {
+        name: (expr & person)
+        for name, expr in count_flags().items()
+        if period or name != NEW_IN_PERIOD
+    }
     flags["_anonymous"] = ~person
     names = list(flags)
     median_inputs = (
@@ -506,7 +516,7 @@ def count_tables(
         else []
     )
     rows = (
-        with_period_column(cases.lazy())
+        cases.lazy()
         .filter(~is_excluded())
         .with_columns(**_base_columns())
         .select(*keys, *fields, *[expr.alias(name) for name, expr in flags.items()], *median_inputs)

@@ -163,7 +163,9 @@ class _Builder:
 
     def add_table(self, table: Table, frame: pl.DataFrame) -> None:
         self.tables[table] = frame
-        counts = [*self.counts, *(["_anonymous"] if counts_anonymous(table) else [])]
+        # A count the table does not carry (new in the period, outside a period) is no cell.
+        carried = [c for c in self.counts if c in frame.columns]
+        counts = [*carried, *(["_anonymous"] if counts_anonymous(table) else [])]
         cells, ids = self._cells, self.ids
         rows = []
         for row in frame.iter_rows(named=True):
@@ -192,7 +194,8 @@ class _Builder:
             )
             cells.equal({here["_ended"]: 1.0, **{here[p]: -1.0 for p in _PARTS_OF_ENDED}})
             for smaller, larger in _AT_MOST:
-                cells.at_most(here[smaller], here[larger])
+                if smaller in here and larger in here:
+                    cells.at_most(here[smaller], here[larger])
             for num, den in _FIELD_SHARES:
                 cells.equal({here[den]: 1.0, here[num]: -1.0, here[f"{num}/{den}"]: -1.0})
             self._identities(table, row, here)
