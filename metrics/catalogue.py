@@ -584,6 +584,9 @@ def _check(metrics: Sequence[str] | None, by: Sequence[str], *, period: bool = F
     unknown = [m for m in wanted if m not in CATALOGUE]
     if unknown:
         raise ValueError(f"Okänt mått: {', '.join(unknown)}")
+    needs_period = [m for m in wanted if CATALOGUE[m].period and not period]
+    if needs_period:
+        raise ValueError(f"Måttet {', '.join(needs_period)} gäller en period: välj en period")
     bad = [b for b in by if b not in BREAKDOWN_COLUMNS]
     if bad:
         raise ValueError(f"Kan inte dela upp efter: {', '.join(bad)}")

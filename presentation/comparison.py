@@ -5,14 +5,21 @@ from __future__ import annotations
 import polars as pl
 
 from ingest.schema import label_for_code
-from metrics.catalogue import CATALOGUE
+from metrics.catalogue import CATALOGUE, catalogue_ids
 from metrics.protection import SUPPRESSION_THRESHOLD
 from metrics.standing import standing_against_overall
 from presentation.numbers import format_share, format_value, hidden_text
 
 SHARE_METRICS: list[str] = [m.id for m in CATALOGUE.values() if m.kind == "share"]
+
+
 #: Anonymous participants belong to no breakdown, so they have no column per unit.
-UNIT_METRICS: list[str] = [m for m in CATALOGUE if m != "participants_anonymous"]
+def unit_metrics(period: bool) -> list[str]:
+    """Every metric a unit has (anonymous participants belong to none): the period's
+    figures over a period, the snapshot's otherwise."""
+    return [m for m in catalogue_ids(period) if m != "participants_anonymous"]
+
+
 UNIT_CHOICES: dict[str, str] = {"Kommun": "municipality", "Stadsdel": "district"}
 FLAG_TEXT = {"above": "▲ över helheten", "below": "▼ under helheten", "within": "inom gränserna"}
 STANDING_MARK = {"above": "▲ ", "below": "▼ "}

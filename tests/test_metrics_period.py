@@ -163,3 +163,10 @@ def test_a_small_number_of_new_participants_is_hidden_like_any_count():
     new = frame.filter(pl.col("metric") == "period_new").row(0, named=True)
     assert new["value"] is None and new["hidden_reason"] == "small"
     assert _value(frame, "period_participants") == 23
+
+
+def test_a_period_figure_without_a_period_is_refused():
+    with pytest.raises(ValueError, match="gäller en period"):
+        compute_metrics(_edges(), ["period_new"])
+    with pytest.raises(ValueError, match="gäller en period"):
+        protected_metrics(_edges(), ["period_participants"])

@@ -9,13 +9,13 @@ from metrics.compare import funnel_curve
 from presentation.comparison import (
     SHARE_METRICS,
     UNIT_CHOICES,
-    UNIT_METRICS,
     available_units,
     comparison_table,
     has_districts,
     metric_label,
     standing_style,
     standing_table,
+    unit_metrics,
 )
 from ui.filters import current_filters
 from ui.layout import chart_font_size, empty_state, show_chart, show_table
@@ -87,7 +87,7 @@ st.markdown(
     "▲ över och ▼ under helheten betyder att hela 95 %-intervallet ligger på den sidan; "
     "utan pil kan skillnaden vara slump. n är nämnaren."
 )
-all_by_unit = metric_frame(UNIT_METRICS, by=[unit])
+all_by_unit = metric_frame(unit_metrics(filters.selection.period is not None), by=[unit])
 overall_frame = metric_frame()
 show_table(
     standing_table(all_by_unit, overall_frame, unit, unit_label),

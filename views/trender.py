@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.trends import trend_lines
-from metrics.catalogue import CATALOGUE
+from metrics.catalogue import CATALOGUE, catalogue_ids
 from presentation.trends import GROUP_CHOICES, trend_table
 from ui.filters import current_filters
 from ui.layout import chart_font_size, empty_state, show_chart
@@ -18,7 +18,11 @@ st.markdown(escape_markdown(filters.describe()) + " Varje punkt är en månads �
 show_filter_notice()
 
 left, right = st.columns(2)
-metric_id = left.selectbox("Mått", list(CATALOGUE), format_func=lambda m: CATALOGUE[m].label)
+metric_id = left.selectbox(
+    "Mått",
+    catalogue_ids(filters.selection.period is not None),
+    format_func=lambda m: CATALOGUE[m].label,
+)
 group_label = right.radio("Visa", list(GROUP_CHOICES), horizontal=True)
 group = GROUP_CHOICES[group_label]
 metric = CATALOGUE[metric_id]
