@@ -15,6 +15,11 @@ from ui.text import escape_markdown
 filters = current_filters()
 st.title("Trender")
 st.markdown(escape_markdown(filters.describe()) + " Varje punkt är en månads ögonblicksbild.")
+if filters.selection.period is not None:
+    st.caption(
+        "Med en vald period visar varje punkt perioden till och med den månaden, så som "
+        "månadens export berättar den: deltagare under perioden växer därför månad för månad."
+    )
 show_filter_notice()
 
 left, right = st.columns(2)
