@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from ingest.schema import AID_END_CODES, EXIT_CODES, INCOME_CODES
 from metrics import flows
-from metrics.catalogue import CATALOGUE, compute_metrics
+from metrics.catalogue import CATALOGUE, PERIOD_METRICS, SNAPSHOT_METRICS, compute_metrics
+from metrics.period import Period, period_view
 from metrics.selection import latest_snapshot
 from metrics.suppression import suppress_small_counts
 from tests.metrics_factory import cases
@@ -40,7 +41,8 @@ row = st.fixed_dictionaries(
 )
 frames = st.lists(row, max_size=60).map(cases)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SUMMABLE = [m for m, d in CATALOGUE.items() if d.kind in ("count", "share")]
+SUMMABLE = [m for m in SNAPSHOT_METRICS if CATALOGUE[m].kind in ("count", "share")]
+PERIOD_SUMMABLE = [m for m in PERIOD_METRICS if CATALOGUE[m].kind in ("count", "share")]
 
 
 @SETTINGS
@@ -56,10 +58,14 @@ def test_numerators_never_exceed_denominators(frame):
 
 
 @SETTINGS
-@given(frames, st.sampled_from(["municipality", "district", "gender"]))
-def test_breakdown_adds_up_to_total(frame, unit):
-    total = compute_metrics(frame, metrics=SUMMABLE)
-    parts = compute_metrics(frame, metrics=SUMMABLE, by=[unit])
+@given(frames, st.sampled_from(["municipality", "district", "gender"]), st.booleans())
+def test_breakdown_adds_up_to_total(frame, unit, over_a_period):
+    """At a report month, and over a period (2025: some end in it, some after it)."""
+    metrics = SUMMABLE
+    if over_a_period:
+        frame, metrics = period_view(frame, Period.year(2025)).collect(), PERIOD_SUMMABLE
+    total = compute_metrics(frame, metrics=metrics)
+    parts = compute_metrics(frame, metrics=metrics, by=[unit])
     summed = parts.group_by("metric").agg(pl.col("numerator").sum(), pl.col("denominator").sum())
     expected = {r["metric"]: r for r in total.iter_rows(named=True)}
     for r in summed.iter_rows(named=True):
