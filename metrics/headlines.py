@@ -6,16 +6,14 @@ Every figure comes through :mod:`metrics.figures`, protected as any other.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date
 
 import polars as pl
 
 from metrics.catalogue import CATALOGUE
 from metrics.compare import compare_units
 from metrics.figures import Snapshots, metric_figures, suppress_comparison
-from metrics.period import Period
+from metrics.period import Period, year_to_date
 from metrics.protection import SUPPRESSION_THRESHOLD
 from metrics.selection import Selection, select_cases
 
@@ -23,14 +21,6 @@ from metrics.selection import Selection, select_cases
 DIFFERENCE_METRICS: tuple[str, ...] = tuple(
     m.id for m in CATALOGUE.values() if m.kind == "share" and not m.period
 )
-
-
-def year_to_date(newest_month: str) -> Period:
-    """January to the end of ``newest_month``: the period a board asks about by default."""
-    year, month = (int(part) for part in newest_month.split("-"))
-    if month == 12:
-        return Period.year(year)
-    return Period(date(year, 1, 1), date(year, month, calendar.monthrange(year, month)[1]))
 
 
 def newest_month(snapshots: Snapshots, selection: Selection) -> str | None:

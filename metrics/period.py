@@ -104,10 +104,6 @@ class Period:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return months
 
-    @property
-    def last_month(self) -> str:
-        return self.months()[-1]
-
     def a_year_earlier(self) -> Period:
         """The same period one year before (29 February becomes the 28th)."""
         return Period(_year_before(self.first), _year_before(self.last), self.kind)
@@ -142,6 +138,14 @@ def period_explanation() -> tuple[str, ...]:
         "däremot jämföras som två filtrerade urval: skillnaden mellan dem skyddas inte. "
         "Mötespaketet använder därför bara hela månader, kvartal, halvår och år.",
     )
+
+
+def year_to_date(newest_month: str) -> Period:
+    """January to the end of ``newest_month``: the period a board asks about by default."""
+    year, month = (int(part) for part in newest_month.split("-"))
+    if month == 12:
+        return Period.year(year)
+    return Period(date(year, 1, 1), _month_end(year, month))
 
 
 def parse_period(text: str) -> Period:

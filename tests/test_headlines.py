@@ -10,8 +10,8 @@ import polars as pl
 from goals.changes import colour_changes, colour_changes_sentence
 from goals.model import Goal
 from goals.records import GoalMonth
-from metrics.headlines import against_last_year, largest_differences, year_to_date
-from metrics.period import Period
+from metrics.headlines import against_last_year, largest_differences
+from metrics.period import Period, year_to_date
 from metrics.selection import Selection
 from presentation.headlines import difference_sentences, period_sentence
 from tests.metrics_factory import cases, repeat

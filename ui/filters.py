@@ -15,8 +15,7 @@ import polars as pl
 import streamlit as st
 
 from ingest.schema import BREAKDOWN_HEADERS, FIELDS_BY_NAME
-from metrics.headlines import year_to_date
-from metrics.period import Period, parse_period, recent_periods
+from metrics.period import Period, parse_period, recent_periods, year_to_date
 from metrics.selection import Selection
 from presentation.selection import describe_selection, value_label
 
