@@ -177,7 +177,9 @@ def outcome_bars(
     else:
         fig.add_trace(
             go.Bar(
-                x=[None if t[3] else t[1] for t in totals],
+                # A wholly hidden outcome is a bar of no length, so that its "<5" or
+                # "dold" is still drawn beside its name (Plotly draws no text for a gap).
+                x=[0 if t[3] else t[1] for t in totals],
                 y=bar_labels,
                 orientation="h",
                 name="Antal",
